@@ -1,0 +1,184 @@
+//! Extractors: handlers name who may call them by taking `CurrentAgent`, `Admin`
+//! or `CurrentVisitor` as an argument.
+
+use super::secrets::{self, API_KEY_PREFIX, VISITOR_PREFIX};
+use crate::clock::millis;
+use crate::entities::{agent_sessions, agents, api_keys, contacts, visitor_sessions};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use shared::AgentId;
+use shared::api::Role;
+use std::future::Future;
+use std::pin::Pin;
+use uuid::Uuid;
+
+/// An agent, or an integrator's API key acting with the key's role.
+#[derive(Debug, Clone)]
+pub struct CurrentAgent {
+    /// The agent, when the caller is one (absent for API keys).
+    pub agent_id: Option<AgentId>,
+    /// The session of an agent's access token.
+    pub session_id: Option<Uuid>,
+    /// Whose `client_id`s are theirs: the agent or the API key.
+    pub author_id: Uuid,
+    /// Name shown on what they write.
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+}
+
+impl CurrentAgent {
+    /// Fails unless the caller is an admin.
+    pub fn require_admin(&self) -> ApiResult<()> {
+        if self.role == Role::Admin { Ok(()) } else { Err(ApiError::AdminOnly) }
+    }
+}
+
+/// An admin (agent or admin API key).
+#[derive(Debug, Clone)]
+pub struct Admin(pub CurrentAgent);
+
+/// A visitor, scoped to their own contact.
+#[derive(Debug, Clone)]
+pub struct CurrentVisitor {
+    /// Their contact.
+    pub contact: contacts::Model,
+}
+
+impl CurrentVisitor {
+    /// Fails with `contact_banned` if the visitor may not write.
+    pub fn ensure_can_write(&self) -> ApiResult<()> {
+        if self.contact.banned_at.is_some() { Err(ApiError::ContactBanned) } else { Ok(()) }
+    }
+}
+
+/// Any authenticated caller.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// An agent or API key.
+    Agent(CurrentAgent),
+    /// A visitor.
+    Visitor(CurrentVisitor),
+}
+
+fn bearer(req: &HttpRequest) -> ApiResult<String> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or(ApiError::Unauthorized)?;
+    let value = value.to_str().map_err(|_| ApiError::Unauthorized)?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(token.trim().to_owned())
+}
+
+/// Resolves the bearer token of `req`.
+pub async fn resolve(req: &HttpRequest) -> ApiResult<Caller> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("state missing")))?
+        .clone();
+    let token = bearer(req)?;
+    let db = state.db.conn();
+    let now = state.now();
+    if token.starts_with(VISITOR_PREFIX) {
+        let session = visitor_sessions::Entity::find()
+            .filter(visitor_sessions::Column::TokenHash.eq(secrets::hash(&token)))
+            .one(db)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let contact = contacts::Entity::find_by_id(session.contact_id).one(db).await?.ok_or(ApiError::Unauthorized)?;
+        return Ok(Caller::Visitor(CurrentVisitor { contact }));
+    }
+    if token.starts_with(API_KEY_PREFIX) {
+        let key = api_keys::Entity::find()
+            .filter(api_keys::Column::SecretHash.eq(secrets::hash(&token)))
+            .one(db)
+            .await?
+            .filter(|k| k.revoked_at.is_none())
+            .ok_or(ApiError::Unauthorized)?;
+        crate::domain::api_keys::touch(&state, key.id, now).await;
+        return Ok(Caller::Agent(CurrentAgent {
+            agent_id: None,
+            session_id: None,
+            author_id: key.id,
+            name: key.name,
+            role: crate::domain::team::parse_role(&key.role),
+        }));
+    }
+    let claims = state.jwt.decode(&token).ok_or(ApiError::Unauthorized)?;
+    if claims.exp <= now.timestamp() {
+        return Err(ApiError::TokenExpired);
+    }
+    let session = agent_sessions::Entity::find_by_id(claims.sid).one(db).await?.ok_or(ApiError::Unauthorized)?;
+    if session.revoked_at.is_some() || session.agent_id != claims.sub || session.expires_at <= millis(now) {
+        return Err(ApiError::Unauthorized);
+    }
+    let agent = agents::Entity::find_by_id(claims.sub)
+        .one(db)
+        .await?
+        .filter(|a| a.active)
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(Caller::Agent(CurrentAgent {
+        agent_id: Some(AgentId(agent.id)),
+        session_id: Some(session.id),
+        author_id: agent.id,
+        role: crate::domain::team::parse_role(&agent.role),
+        name: agent.name,
+    }))
+}
+
+type Fut<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
+
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = Fut<Self>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(resolve(&req).await?) })
+    }
+}
+
+impl FromRequest for CurrentAgent {
+    type Error = actix_web::Error;
+    type Future = Fut<Self>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match resolve(&req).await? {
+                Caller::Agent(agent) => Ok(agent),
+                Caller::Visitor(_) => Err(ApiError::Forbidden.into()),
+            }
+        })
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = actix_web::Error;
+    type Future = Fut<Self>;
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let agent = CurrentAgent::from_request(req, payload);
+        Box::pin(async move {
+            let agent = agent.await?;
+            agent.require_admin()?;
+            Ok(Admin(agent))
+        })
+    }
+}
+
+impl FromRequest for CurrentVisitor {
+    type Error = actix_web::Error;
+    type Future = Fut<Self>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match resolve(&req).await? {
+                Caller::Visitor(visitor) => Ok(visitor),
+                Caller::Agent(_) => Err(ApiError::Forbidden.into()),
+            }
+        })
+    }
+}

@@ -1,0 +1,133 @@
+//! Settings: a typed value built from defaults, environment variables and flags.
+
+use clap::{Args, Parser, Subcommand};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A secret value: never printed by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// `natter` command line.
+#[derive(Debug, Parser)]
+#[command(name = "natter", version, about = "Natter: self-hosted real-time customer live chat")]
+pub struct Cli {
+    /// What to do; `serve` when absent.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Run migrations, then serve (the default).
+    Serve,
+    /// Run the database migrations and exit.
+    Migrate,
+}
+
+/// Everything the server can be told.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "NATTER_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Directory for the SQLite database, attachments and the generated JWT secret.
+    #[arg(long, env = "NATTER_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL (`sqlite://…` or `postgres://…`); default: SQLite file in the data dir.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<Secret>,
+    /// Public base URL of this server, used in links (for example `https://chat.example.com`).
+    #[arg(long, env = "NATTER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Email of the admin created on first start.
+    #[arg(long, env = "NATTER_ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+    /// Password of the admin created on first start; generated and printed once when unset.
+    #[arg(long, env = "NATTER_ADMIN_PASSWORD")]
+    pub admin_password: Option<Secret>,
+    /// Secret that signs access tokens; generated and kept in the data dir when unset.
+    #[arg(long, env = "NATTER_JWT_SECRET")]
+    pub jwt_secret: Option<Secret>,
+    /// Seconds an unanswered visitor message waits before the conversation turns red.
+    #[arg(long, env = "NATTER_MISSED_AFTER_SECS", default_value_t = 30)]
+    pub missed_after_secs: u64,
+    /// Largest accepted attachment, in bytes.
+    #[arg(long, env = "NATTER_MAX_UPLOAD_BYTES", default_value_t = shared::limits::DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: u64,
+    /// Origins allowed to open WebSockets and embed the widget, comma-separated.
+    #[arg(long, env = "NATTER_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Log filter (tracing's `EnvFilter` syntax).
+    #[arg(long, env = "NATTER_LOG", default_value = "info")]
+    pub log: String,
+}
+
+impl Settings {
+    /// Defaults as if nothing were set, rooted in `data_dir`; for tests and tools.
+    pub fn for_data_dir(data_dir: PathBuf) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            database_url: None,
+            public_url: None,
+            admin_email: None,
+            admin_password: None,
+            jwt_secret: None,
+            missed_after_secs: 30,
+            max_upload_bytes: shared::limits::DEFAULT_MAX_UPLOAD_BYTES,
+            allowed_origins: Vec::new(),
+            log: "info".into(),
+        }
+    }
+
+    /// The database URL to connect to.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.0.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("natter.db").display()),
+        }
+    }
+
+    /// The missed-conversation deadline as a duration.
+    pub fn missed_after(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::try_from(self.missed_after_secs).unwrap_or(i64::MAX / 1000))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let mut s = Settings::for_data_dir("d".into());
+        s.database_url = Some(Secret("postgres://u:hunter2@h/db".into()));
+        s.jwt_secret = Some(Secret("hunter2".into()));
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_data_dir() {
+        let s = Settings::for_data_dir("/tmp/x".into());
+        assert_eq!(s.database_url(), "sqlite:///tmp/x/natter.db?mode=rwc");
+    }
+}

@@ -1,0 +1,154 @@
+//! The database connection and the write path: every change is one transaction
+//! that also appends to the event log, and the events are published after commit.
+//!
+//! Sequence numbers must reach readers in order: a reader resuming "after 7" must
+//! never miss a 6 that commits later. SQLite has one writer at a time, and we
+//! funnel our writes through one lock so they never meet `SQLITE_BUSY`. On
+//! PostgreSQL a transaction takes a transaction-scoped advisory lock just before
+//! it appends, so sequence values are taken and committed in the same order across
+//! every node; the lock is held only from the append to the commit.
+
+use crate::clock::millis;
+use crate::entities::events;
+use crate::events::{EventBus, StoredEvent};
+use sea_orm::{
+    ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, Set, Statement, TransactionTrait,
+};
+use shared::events::Event;
+use shared::{ContactId, ConversationId, Timestamp};
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// Key of the advisory lock that orders event-log appends on PostgreSQL.
+const EVENT_LOG_LOCK: i64 = 0x6e61_7474_6572;
+
+/// The database and the bus its committed events go to.
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    write_lock: Arc<Mutex<()>>,
+    bus: EventBus,
+}
+
+impl Db {
+    /// Connects (creating the SQLite file if needed) without running migrations.
+    pub async fn connect(url: &str, bus: EventBus) -> anyhow::Result<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+        if url.starts_with("sqlite:") {
+            // WAL lets readers run beside the writer; FULL makes an acknowledged
+            // write survive power loss.
+            options.max_connections(4).map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
+        } else {
+            options.max_connections(20);
+        }
+        let conn = Database::connect(options).await?;
+        Ok(Self { conn, write_lock: Arc::new(Mutex::new(())), bus })
+    }
+
+    /// The connection, for reads.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// The bus committed events are published on.
+    pub fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// Starts a write transaction.
+    pub async fn write(&self) -> Result<WriteTxn, DbErr> {
+        let guard = match self.conn.get_database_backend() {
+            DbBackend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            _ => None,
+        };
+        let txn = self.conn.begin().await?;
+        Ok(WriteTxn { txn, _guard: guard, pending: Vec::new(), locked: false, bus: self.bus.clone() })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+}
+
+/// A write transaction that collects the events it appends.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _guard: Option<OwnedMutexGuard<()>>,
+    pending: Vec<StoredEvent>,
+    locked: bool,
+    bus: EventBus,
+}
+
+impl Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &Self::Target {
+        &self.txn
+    }
+}
+
+/// What an appended event concerns, for routing it to the right readers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EventScope {
+    /// The conversation, if any.
+    pub conversation: Option<ConversationId>,
+    /// The contact whose visitor may see it, if any.
+    pub contact: Option<ContactId>,
+    /// Whether only agents may ever see it.
+    pub agents_only: bool,
+}
+
+impl WriteTxn {
+    /// Appends `event` to the log; returns its sequence number. A message inside
+    /// the event is stored with `seq: 0` and given its sequence when read back.
+    pub async fn append(&mut self, event: Event, scope: EventScope, now: Timestamp) -> Result<i64, DbErr> {
+        if !self.locked && self.txn.get_database_backend() == DbBackend::Postgres {
+            self.txn
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_advisory_xact_lock($1)",
+                    [EVENT_LOG_LOCK.into()],
+                ))
+                .await?;
+            self.locked = true;
+        }
+        let payload = serde_json::to_string(&event).map_err(|e| DbErr::Custom(e.to_string()))?;
+        let row = events::ActiveModel {
+            kind: Set(event.name().to_owned()),
+            conversation_id: Set(scope.conversation.map(|c| c.0)),
+            contact_id: Set(scope.contact.map(|c| c.0)),
+            agents_only: Set(scope.agents_only),
+            payload: Set(payload),
+            created_at: Set(millis(now)),
+            ..Default::default()
+        }
+        .insert(&self.txn)
+        .await?;
+        let mut event = event;
+        event.set_seq(row.seq);
+        self.pending.push(StoredEvent { seq: row.seq, scope, event, created_at: now });
+        Ok(row.seq)
+    }
+
+    /// Commits, then publishes the appended events in order.
+    pub async fn commit(self) -> Result<Vec<i64>, DbErr> {
+        let Self { txn, _guard, pending, bus, .. } = self;
+        txn.commit().await?;
+        drop(_guard);
+        let seqs = pending.iter().map(|e| e.seq).collect();
+        for event in pending {
+            bus.publish(event);
+        }
+        Ok(seqs)
+    }
+}

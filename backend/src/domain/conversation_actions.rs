@@ -1,0 +1,216 @@
+//! What agents do to a conversation: reply or comment, close, reopen, assign,
+//! mark read, delete. Each is one transaction with its events.
+
+use super::conversations::{self as convs, find_row};
+use super::messages::{self as msgs, NewMessage, append_conversation, card_preview, system_note};
+use super::validate;
+use crate::auth::CurrentAgent;
+use crate::clock::millis;
+use crate::db::EventScope;
+use crate::entities::{agents, attachments, conversations, events, groups, read_markers};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use shared::api::{AssignRequest, Conversation, Message, MessageKind, PostKind, PostMessage};
+use shared::events::Event;
+use shared::{ContactId, ConversationId};
+
+async fn load(state: &AppState, id: ConversationId) -> ApiResult<conversations::Model> {
+    conversations::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)
+}
+
+/// Posts a reply or a comment. A retry with the same `client_id` returns the stored
+/// message (`false`: nothing new was stored).
+pub async fn post(
+    state: &AppState,
+    me: &CurrentAgent,
+    id: ConversationId,
+    input: PostMessage,
+) -> ApiResult<(Message, bool)> {
+    let client_id = validate::client_id(&input.client_id)?;
+    let body = validate::message_body(&input.body, input.attachment_ids.len())?;
+    if let Some(existing) = msgs::find_by_client_id(state.db.conn(), me.author_id, &client_id).await? {
+        return existing_for(state, existing, id).await;
+    }
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
+    let files = msgs::claim_attachments(&*txn, me.author_id, &input.attachment_ids).await?;
+    let kind = match input.kind {
+        PostKind::Reply => MessageKind::Reply,
+        PostKind::Comment => MessageKind::Comment,
+    };
+    let preview = card_preview(&body, files.len());
+    let new = NewMessage {
+        conversation: id,
+        contact: ContactId(conv.contact_id),
+        kind,
+        agent_id: me.agent_id,
+        author_id: Some(me.author_id),
+        author_name: Some(me.name.clone()),
+        body,
+        client_id: Some(client_id.clone()),
+        attachments: files,
+    };
+    let message = match msgs::insert(state, &mut txn, new, now).await {
+        Ok(m) => m,
+        Err(ApiError::Conflict(_)) => {
+            drop(txn);
+            let existing = msgs::find_by_client_id(state.db.conn(), me.author_id, &client_id).await?;
+            return existing_for(state, existing.ok_or(ApiError::NotFound)?, id).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let mut model = conv.into_active_model();
+    model.last_activity_at = Set(millis(now));
+    model.last_message_preview = Set(preview);
+    if kind == MessageKind::Reply {
+        model.awaiting_reply_since = Set(None);
+        model.missed_at = Set(None);
+    }
+    model.update(&*txn).await?;
+    append_conversation(&mut txn, id, false, now).await?;
+    txn.commit().await?;
+    Ok((message, true))
+}
+
+async fn existing_for(
+    state: &AppState,
+    existing: crate::entities::messages::Model,
+    id: ConversationId,
+) -> ApiResult<(Message, bool)> {
+    if existing.conversation_id != id.0 {
+        return Err(ApiError::Conflict("client_id was already used for another conversation".into()));
+    }
+    let message = msgs::to_dtos(state, vec![existing]).await?.pop().ok_or(ApiError::NotFound)?;
+    Ok((message, false))
+}
+
+/// Closes a conversation (idempotent).
+pub async fn close(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
+    set_status(state, me, id, "closed").await
+}
+
+/// Reopens a conversation (idempotent).
+pub async fn reopen(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
+    set_status(state, me, id, "open").await
+}
+
+async fn set_status(state: &AppState, me: &CurrentAgent, id: ConversationId, status: &str) -> ApiResult<Conversation> {
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
+    if conv.status != status {
+        let mut model = conv.clone().into_active_model();
+        model.status = Set(status.into());
+        model.last_activity_at = Set(millis(now));
+        if status == "closed" {
+            model.closed_at = Set(Some(millis(now)));
+            model.awaiting_reply_since = Set(None);
+            model.missed_at = Set(None);
+        } else {
+            model.closed_at = Set(None);
+        }
+        model.update(&*txn).await?;
+        let verb = if status == "closed" { "Closed" } else { "Reopened" };
+        system_note(state, &mut txn, &conv, format!("{verb} by {}", me.name), now).await?;
+        txn.commit().await?;
+    }
+    convs::get(state, me, id).await
+}
+
+/// Assigns an agent and/or a group, or nobody.
+pub async fn assign(state: &AppState, me: &CurrentAgent, id: ConversationId, input: AssignRequest) -> ApiResult<Conversation> {
+    let db = state.db.conn();
+    let agent = match input.agent_id {
+        Some(agent) => Some(
+            agents::Entity::find_by_id(agent.0)
+                .one(db)
+                .await?
+                .filter(|a| a.active)
+                .ok_or_else(|| ApiError::invalid("agent_id is not an active agent"))?,
+        ),
+        None => None,
+    };
+    let group = match input.group_id {
+        Some(group) => Some(
+            groups::Entity::find_by_id(group.0).one(db).await?.ok_or_else(|| ApiError::invalid("group_id is not a group"))?,
+        ),
+        None => None,
+    };
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
+    let new_agent = agent.as_ref().map(|a| a.id);
+    let new_group = group.as_ref().map(|g| g.id);
+    if conv.assignee_id != new_agent || conv.group_id != new_group {
+        let mut model = conv.clone().into_active_model();
+        model.assignee_id = Set(new_agent);
+        model.group_id = Set(new_group);
+        model.update(&*txn).await?;
+        let target = match (&agent, &group) {
+            (Some(a), Some(g)) => format!("Assigned to {} ({}) by {}", a.name, g.name, me.name),
+            (Some(a), None) => format!("Assigned to {} by {}", a.name, me.name),
+            (None, Some(g)) => format!("Assigned to group {} by {}", g.name, me.name),
+            (None, None) => format!("Unassigned by {}", me.name),
+        };
+        system_note(state, &mut txn, &conv, target, now).await?;
+        txn.commit().await?;
+    }
+    convs::get(state, me, id).await
+}
+
+/// Marks the conversation read by the calling agent (clears their purple dot).
+pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
+    let agent = me.agent_id.ok_or_else(|| ApiError::invalid("only agents have read state"))?;
+    load(state, id).await?;
+    read_markers::Entity::insert(read_markers::ActiveModel {
+        agent_id: Set(agent.0),
+        conversation_id: Set(id.0),
+        read_at: Set(millis(state.now())),
+    })
+    .on_conflict(
+        OnConflict::columns([read_markers::Column::AgentId, read_markers::Column::ConversationId])
+            .update_column(read_markers::Column::ReadAt)
+            .to_owned(),
+    )
+    .exec(state.db.conn())
+    .await?;
+    convs::get(state, me, id).await
+}
+
+/// Deletes a conversation with its messages, attachments (rows and files) and its
+/// events, leaving one `conversation.deleted` event.
+pub async fn delete(state: &AppState, id: ConversationId) -> ApiResult<()> {
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
+    let files = attachments::Entity::find()
+        .filter(attachments::Column::ConversationId.eq(id.0))
+        .all(&*txn)
+        .await?;
+    events::Entity::delete_many().filter(events::Column::ConversationId.eq(id.0)).exec(&*txn).await?;
+    conversations::Entity::delete_by_id(id.0).exec(&*txn).await?;
+    let contact = ContactId(conv.contact_id);
+    let scope = EventScope { conversation: Some(id), contact: Some(contact), agents_only: false };
+    txn.append(Event::ConversationDeleted { conversation_id: id, contact_id: contact }, scope, now).await?;
+    txn.commit().await?;
+    for file in files {
+        if let Err(e) = state.storage.delete(&file.storage_key).await {
+            tracing::warn!(error = %e, key = file.storage_key, "could not delete an attachment file");
+        }
+    }
+    Ok(())
+}
+
+/// Starts a conversation with a contact (integrators).
+pub async fn create(state: &AppState, me: &CurrentAgent, contact: ContactId) -> ApiResult<Conversation> {
+    super::contacts::load(state, contact).await?;
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    let id = super::widget::insert_conversation(&mut txn, contact, now).await?;
+    txn.commit().await?;
+    let row = find_row(state.db.conn(), id).await?;
+    Ok(convs::with_dots(state, me, &[row]).await?.pop().ok_or(ApiError::NotFound)?)
+}

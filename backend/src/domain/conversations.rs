@@ -1,0 +1,278 @@
+//! Conversations as agents see them: the list with its filters and cursor, one
+//! conversation, and the caller's dot on each.
+
+use super::team::load_team;
+use crate::auth::CurrentAgent;
+use crate::clock::{from_millis, millis};
+use crate::entities::{contacts, conversations, group_members, messages, read_markers};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Select,
+};
+use shared::api::{Conversation, ConversationFilter, ConversationStatus};
+use shared::dot::{DotConversation, DotViewer, dot};
+use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, Page, Team, Timestamp};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A conversation row with its contact's name and email.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ConversationRow {
+    pub id: Uuid,
+    pub contact_id: Uuid,
+    pub status: String,
+    pub assignee_id: Option<Uuid>,
+    pub group_id: Option<Uuid>,
+    pub awaiting_reply_since: Option<i64>,
+    pub last_visitor_message_at: Option<i64>,
+    pub missed_at: Option<i64>,
+    pub last_activity_at: i64,
+    pub last_message_preview: Option<String>,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+impl ConversationRow {
+    /// What the dot rule needs.
+    pub fn dot_input(&self) -> DotConversation {
+        DotConversation {
+            closed: self.status == "closed",
+            assignee: self.assignee_id.map(AgentId),
+            group: self.group_id.map(GroupId),
+            awaiting_reply_since: self.awaiting_reply_since.map(from_millis),
+            last_visitor_message_at: self.last_visitor_message_at.map(from_millis),
+        }
+    }
+
+    /// The DTO with the given dot.
+    pub fn to_dto(&self, dot: Dot) -> Conversation {
+        Conversation {
+            id: ConversationId(self.id),
+            contact_id: ContactId(self.contact_id),
+            contact_name: self.contact_name.clone(),
+            contact_email: self.contact_email.clone(),
+            status: parse_status(&self.status),
+            assignee_id: self.assignee_id.map(AgentId),
+            group_id: self.group_id.map(GroupId),
+            awaiting_reply_since: self.awaiting_reply_since.map(from_millis),
+            last_visitor_message_at: self.last_visitor_message_at.map(from_millis),
+            missed_at: self.missed_at.map(from_millis),
+            last_activity_at: from_millis(self.last_activity_at),
+            last_message_preview: self.last_message_preview.clone(),
+            created_at: from_millis(self.created_at),
+            closed_at: self.closed_at.map(from_millis),
+            dot,
+        }
+    }
+}
+
+/// Status from its stored name.
+pub fn parse_status(value: &str) -> ConversationStatus {
+    if value == "closed" { ConversationStatus::Closed } else { ConversationStatus::Open }
+}
+
+/// Everything needed to compute one viewer's dots for a set of conversations.
+pub struct DotContext {
+    team: Team,
+    viewer: Option<AgentId>,
+    reads: HashMap<Uuid, i64>,
+    now: Timestamp,
+    missed_after: chrono::Duration,
+}
+
+impl DotContext {
+    /// Loads the team and the viewer's read markers for `ids` (two or three queries).
+    pub async fn load(state: &AppState, viewer: Option<AgentId>, ids: &[Uuid]) -> ApiResult<Self> {
+        let db = state.db.conn();
+        let team = load_team(db).await?;
+        let reads = match viewer {
+            Some(agent) if !ids.is_empty() => read_markers::Entity::find()
+                .filter(read_markers::Column::AgentId.eq(agent.0))
+                .filter(read_markers::Column::ConversationId.is_in(ids.to_vec()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|r| (r.conversation_id, r.read_at))
+                .collect(),
+            _ => HashMap::new(),
+        };
+        Ok(Self { team, viewer, reads, now: state.now(), missed_after: state.settings.missed_after() })
+    }
+
+    /// The viewer's dot on `row`.
+    pub fn dot(&self, row: &ConversationRow) -> Dot {
+        let viewer = self.viewer.map(|agent| DotViewer {
+            agent,
+            last_read_at: self.reads.get(&row.id).copied().map(from_millis),
+        });
+        dot(&row.dot_input(), viewer.as_ref(), &self.team, self.now, self.missed_after)
+    }
+}
+
+/// The base query: conversations joined with their contacts.
+pub fn select_rows() -> Select<conversations::Entity> {
+    conversations::Entity::find()
+        .join(JoinType::InnerJoin, conversations::Relation::Contacts.def())
+        .column_as(contacts::Column::Name, "contact_name")
+        .column_as(contacts::Column::Email, "contact_email")
+}
+
+/// One conversation row.
+pub async fn find_row(db: &impl ConnectionTrait, id: ConversationId) -> ApiResult<ConversationRow> {
+    select_rows()
+        .filter(conversations::Column::Id.eq(id.0))
+        .into_model::<ConversationRow>()
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Rows to DTOs carrying the caller's dots.
+pub async fn with_dots(state: &AppState, me: &CurrentAgent, rows: &[ConversationRow]) -> ApiResult<Vec<Conversation>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let ctx = DotContext::load(state, me.agent_id, &ids).await?;
+    Ok(rows.iter().map(|r| r.to_dto(ctx.dot(r))).collect())
+}
+
+/// One conversation with the caller's dot.
+pub async fn get(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
+    let row = find_row(state.db.conn(), id).await?;
+    with_dots(state, me, std::slice::from_ref(&row)).await?.pop().ok_or(ApiError::NotFound)
+}
+
+/// Query of `GET /conversations`.
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// `mine`, `unassigned`, `open` (default), `closed` or `all`.
+    pub filter: Option<ConversationFilter>,
+    /// Only conversations assigned to this group.
+    pub group_id: Option<GroupId>,
+    /// Only conversations assigned to this agent.
+    pub assignee_id: Option<AgentId>,
+    /// Only this contact's conversations.
+    pub contact_id: Option<ContactId>,
+    /// Free text over the contact's name and email and the messages' text.
+    pub q: Option<String>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn like_pattern(q: &str) -> String {
+    let escaped = q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn parse_cursor(cursor: &str) -> ApiResult<(i64, Uuid)> {
+    let bad = || ApiError::Malformed("invalid cursor".into());
+    let (at, id) = cursor.split_once('_').ok_or_else(bad)?;
+    Ok((at.parse().map_err(|_| bad())?, Uuid::parse_str(id).map_err(|_| bad())?))
+}
+
+/// Lists conversations, most recent activity first.
+pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiResult<Page<Conversation>> {
+    let db = state.db.conn();
+    let limit = super::validate::page_size(query.limit);
+    let mut select = select_rows();
+    let status = conversations::Column::Status;
+    select = match query.filter.unwrap_or(ConversationFilter::Open) {
+        ConversationFilter::Open => select.filter(status.eq("open")),
+        ConversationFilter::Closed => select.filter(status.eq("closed")),
+        ConversationFilter::All => select,
+        ConversationFilter::Unassigned => {
+            select.filter(status.eq("open")).filter(conversations::Column::AssigneeId.is_null())
+        }
+        ConversationFilter::Mine => {
+            let agent = me.agent_id.ok_or_else(|| ApiError::invalid("filter=mine needs an agent's token"))?;
+            let groups: Vec<Uuid> = group_members::Entity::find()
+                .filter(group_members::Column::AgentId.eq(agent.0))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|m| m.group_id)
+                .collect();
+            select.filter(status.eq("open")).filter(
+                Condition::any().add(conversations::Column::AssigneeId.eq(agent.0)).add(
+                    Condition::all()
+                        .add(conversations::Column::AssigneeId.is_null())
+                        .add(conversations::Column::GroupId.is_in(groups)),
+                ),
+            )
+        }
+    };
+    if let Some(group) = query.group_id {
+        select = select.filter(conversations::Column::GroupId.eq(group.0));
+    }
+    if let Some(agent) = query.assignee_id {
+        select = select.filter(conversations::Column::AssigneeId.eq(agent.0));
+    }
+    if let Some(contact) = query.contact_id {
+        select = select.filter(conversations::Column::ContactId.eq(contact.0));
+    }
+    if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        if q.chars().count() > 200 {
+            return Err(ApiError::invalid("q is longer than 200 characters"));
+        }
+        let pattern = like_pattern(q);
+        let like = || LikeExpr::new(pattern.clone()).escape('\\');
+        let in_messages = Query::select()
+            .expr(Expr::val(1))
+            .from(messages::Entity)
+            .and_where(
+                Expr::col((messages::Entity, messages::Column::ConversationId))
+                    .equals((conversations::Entity, conversations::Column::Id)),
+            )
+            .and_where(Func::lower(Expr::col((messages::Entity, messages::Column::Body))).like(like()))
+            .to_owned();
+        select = select.filter(
+            Condition::any()
+                .add(Func::lower(Expr::col((contacts::Entity, contacts::Column::Name))).like(like()))
+                .add(Func::lower(Expr::col((contacts::Entity, contacts::Column::Email))).like(like()))
+                .add(Expr::exists(in_messages)),
+        );
+    }
+    if let Some(cursor) = query.cursor.as_deref() {
+        let (at, id) = parse_cursor(cursor)?;
+        select = select.filter(
+            Condition::any().add(conversations::Column::LastActivityAt.lt(at)).add(
+                Condition::all()
+                    .add(conversations::Column::LastActivityAt.eq(at))
+                    .add(conversations::Column::Id.lt(id)),
+            ),
+        );
+    }
+    let mut rows = select
+        .order_by_desc(conversations::Column::LastActivityAt)
+        .order_by_desc(conversations::Column::Id)
+        .limit(limit + 1)
+        .into_model::<ConversationRow>()
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more { rows.last().map(|r| format!("{}_{}", r.last_activity_at, r.id)) } else { None };
+    Ok(Page { items: with_dots(state, me, &rows).await?, next_cursor })
+}
+
+/// The latest conversations of a contact (for the contact panel).
+pub async fn of_contact(state: &AppState, me: &CurrentAgent, contact: ContactId) -> ApiResult<Vec<Conversation>> {
+    let rows = select_rows()
+        .filter(conversations::Column::ContactId.eq(contact.0))
+        .order_by_desc(conversations::Column::CreatedAt)
+        .limit(50)
+        .into_model::<ConversationRow>()
+        .all(state.db.conn())
+        .await?;
+    with_dots(state, me, &rows).await
+}
+
+/// Now, in stored form.
+pub fn now_ms(state: &AppState) -> i64 {
+    millis(state.now())
+}

@@ -1,0 +1,283 @@
+//! Messages: the write path (row + event in one transaction, then published) and
+//! the thread as agents and as visitors see it.
+
+use super::attachments::{self as files, attachment_dto};
+use super::conversations::{ConversationRow, find_row};
+use super::render::{markdown_to_html, preview};
+use crate::clock::{from_millis, millis};
+use crate::db::{EventScope, WriteTxn};
+use crate::entities::{attachments, conversations, messages};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use shared::api::{Message, MessageKind, VisitorMessage, VisitorMessageKind};
+use shared::events::Event;
+use shared::{AgentId, AttachmentId, ContactId, ConversationId, MessageId, Page, Timestamp};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Longest preview on a conversation card.
+const PREVIEW_CHARS: usize = 140;
+
+/// Kind from its stored name.
+pub fn parse_kind(value: &str) -> MessageKind {
+    match value {
+        "visitor" => MessageKind::Visitor,
+        "reply" => MessageKind::Reply,
+        "comment" => MessageKind::Comment,
+        _ => MessageKind::System,
+    }
+}
+
+/// Stored name of a kind.
+pub fn kind_name(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Visitor => "visitor",
+        MessageKind::Reply => "reply",
+        MessageKind::Comment => "comment",
+        MessageKind::System => "system",
+    }
+}
+
+/// A message about to be stored.
+pub struct NewMessage {
+    /// The conversation it goes to.
+    pub conversation: ConversationId,
+    /// The conversation's contact.
+    pub contact: ContactId,
+    /// What it is.
+    pub kind: MessageKind,
+    /// The agent who wrote it.
+    pub agent_id: Option<AgentId>,
+    /// Whose client ids it uses (agent, API key or contact).
+    pub author_id: Option<Uuid>,
+    /// Name shown with it.
+    pub author_name: Option<String>,
+    /// Markdown.
+    pub body: String,
+    /// The sender's id for retries.
+    pub client_id: Option<String>,
+    /// Files to attach (already checked to be the author's and unattached).
+    pub attachments: Vec<attachments::Model>,
+}
+
+/// Stores a message and its event in `txn`; returns it with its sequence number.
+pub async fn insert(state: &AppState, txn: &mut WriteTxn, new: NewMessage, now: Timestamp) -> ApiResult<Message> {
+    let id = Uuid::now_v7();
+    let html = markdown_to_html(&new.body);
+    let mut message = Message {
+        id: MessageId(id),
+        conversation_id: new.conversation,
+        kind: new.kind,
+        agent_id: new.agent_id,
+        author_name: new.author_name.clone(),
+        body: new.body.clone(),
+        html: html.clone(),
+        client_id: new.client_id.clone(),
+        attachments: new.attachments.iter().map(|a| attachment_dto(state, a)).collect(),
+        created_at: now,
+        seq: 0,
+    };
+    let agents_only = matches!(new.kind, MessageKind::Comment | MessageKind::System);
+    let scope = EventScope { conversation: Some(new.conversation), contact: Some(new.contact), agents_only };
+    let seq = txn.append(Event::MessageCreated { message: message.clone() }, scope, now).await?;
+    message.seq = seq;
+    messages::ActiveModel {
+        id: Set(id),
+        conversation_id: Set(new.conversation.0),
+        kind: Set(kind_name(new.kind).into()),
+        agent_id: Set(new.agent_id.map(|a| a.0)),
+        author_id: Set(new.author_id),
+        author_name: Set(new.author_name),
+        body: Set(new.body),
+        html: Set(html),
+        client_id: Set(new.client_id),
+        seq: Set(seq),
+        created_at: Set(millis(now)),
+    }
+    .insert(&**txn)
+    .await?;
+    if !new.attachments.is_empty() {
+        attachments::Entity::update_many()
+            .col_expr(attachments::Column::MessageId, Expr::value(id))
+            .col_expr(attachments::Column::ConversationId, Expr::value(new.conversation.0))
+            .filter(attachments::Column::Id.is_in(new.attachments.iter().map(|a| a.id)))
+            .exec(&**txn)
+            .await?;
+    }
+    Ok(message)
+}
+
+/// The card preview of a message.
+pub fn card_preview(body: &str, attachments: usize) -> Option<String> {
+    let text = preview(body, PREVIEW_CHARS);
+    match (text.is_empty(), attachments) {
+        (false, _) => Some(text),
+        (true, 0) => None,
+        (true, n) => Some(format!("📎 {n} file{}", if n == 1 { "" } else { "s" })),
+    }
+}
+
+/// Appends `conversation.updated` (or `created`) with the conversation as it is now in `txn`.
+pub async fn append_conversation(
+    txn: &mut WriteTxn,
+    id: ConversationId,
+    created: bool,
+    now: Timestamp,
+) -> ApiResult<ConversationRow> {
+    let row = find_row(&**txn, id).await?;
+    let conversation = row.to_dto(shared::Dot::None);
+    let event = if created {
+        Event::ConversationCreated { conversation }
+    } else {
+        Event::ConversationUpdated { conversation }
+    };
+    let scope = EventScope { conversation: Some(id), contact: Some(ContactId(row.contact_id)), agents_only: true };
+    txn.append(event, scope, now).await?;
+    Ok(row)
+}
+
+/// A system note ("closed by Ana") and the conversation's update, in `txn`.
+pub async fn system_note(
+    state: &AppState,
+    txn: &mut WriteTxn,
+    conv: &conversations::Model,
+    text: String,
+    now: Timestamp,
+) -> ApiResult<()> {
+    let new = NewMessage {
+        conversation: ConversationId(conv.id),
+        contact: ContactId(conv.contact_id),
+        kind: MessageKind::System,
+        agent_id: None,
+        author_id: None,
+        author_name: None,
+        body: text,
+        client_id: None,
+        attachments: Vec::new(),
+    };
+    insert(state, txn, new, now).await?;
+    append_conversation(txn, ConversationId(conv.id), false, now).await?;
+    Ok(())
+}
+
+/// The message an author already sent with `client_id`, if any.
+pub async fn find_by_client_id(
+    db: &impl ConnectionTrait,
+    author: Uuid,
+    client_id: &str,
+) -> ApiResult<Option<messages::Model>> {
+    Ok(messages::Entity::find()
+        .filter(messages::Column::AuthorId.eq(author))
+        .filter(messages::Column::ClientId.eq(client_id))
+        .one(db)
+        .await?)
+}
+
+/// Rows to DTOs, loading their attachments in one query.
+pub async fn to_dtos(state: &AppState, rows: Vec<messages::Model>) -> ApiResult<Vec<Message>> {
+    let mut files = files::for_messages(state, rows.iter().map(|m| m.id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| Message {
+            id: MessageId(m.id),
+            conversation_id: ConversationId(m.conversation_id),
+            kind: parse_kind(&m.kind),
+            agent_id: m.agent_id.map(AgentId),
+            author_name: m.author_name,
+            body: m.body,
+            html: m.html,
+            client_id: m.client_id,
+            attachments: files.remove(&m.id).unwrap_or_default(),
+            created_at: from_millis(m.created_at),
+            seq: m.seq,
+        })
+        .collect())
+}
+
+/// One message by id.
+pub async fn get(state: &AppState, id: MessageId) -> ApiResult<Message> {
+    let row = messages::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
+    to_dtos(state, vec![row]).await?.pop().ok_or(ApiError::NotFound)
+}
+
+/// Query of `GET /conversations/{id}/messages`.
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+pub struct MessagesQuery {
+    /// Page size (1–200, default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page (older messages).
+    pub cursor: Option<String>,
+}
+
+/// A conversation's messages for agents: newest first, paging back in time.
+pub async fn list(state: &AppState, conversation: ConversationId, query: MessagesQuery) -> ApiResult<Page<Message>> {
+    find_row(state.db.conn(), conversation).await?;
+    let limit = super::validate::page_size(query.limit);
+    let mut select = messages::Entity::find().filter(messages::Column::ConversationId.eq(conversation.0));
+    if let Some(cursor) = &query.cursor {
+        let before: i64 = cursor.parse().map_err(|_| ApiError::Malformed("invalid cursor".into()))?;
+        select = select.filter(messages::Column::Seq.lt(before));
+    }
+    let mut rows = select.order_by_desc(messages::Column::Seq).limit(limit + 1).all(state.db.conn()).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more { rows.last().map(|m| m.seq.to_string()) } else { None };
+    Ok(Page { items: to_dtos(state, rows).await?, next_cursor })
+}
+
+/// A message as its visitor sees it; `None` for what visitors never see.
+pub fn for_visitor(message: Message) -> Option<VisitorMessage> {
+    let kind = match message.kind {
+        MessageKind::Visitor => VisitorMessageKind::Visitor,
+        MessageKind::Reply => VisitorMessageKind::Agent,
+        MessageKind::Comment | MessageKind::System => return None,
+    };
+    Some(VisitorMessage {
+        id: message.id,
+        kind,
+        author_name: message.author_name,
+        body: message.body,
+        html: message.html,
+        client_id: message.client_id,
+        attachments: message.attachments,
+        created_at: message.created_at,
+    })
+}
+
+/// The latest visitor-visible messages of a conversation, oldest first.
+pub async fn visible_to_visitor(state: &AppState, conversation: Uuid, limit: u64) -> ApiResult<Vec<VisitorMessage>> {
+    let mut rows = messages::Entity::find()
+        .filter(messages::Column::ConversationId.eq(conversation))
+        .filter(messages::Column::Kind.is_in(["visitor", "reply"]))
+        .order_by_desc(messages::Column::Seq)
+        .limit(limit)
+        .all(state.db.conn())
+        .await?;
+    rows.reverse();
+    Ok(to_dtos(state, rows).await?.into_iter().filter_map(for_visitor).collect())
+}
+
+/// Checks that `ids` are files `uploader` uploaded and has not attached yet.
+pub async fn claim_attachments(
+    db: &impl ConnectionTrait,
+    uploader: Uuid,
+    ids: &[AttachmentId],
+) -> ApiResult<Vec<attachments::Model>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<Uuid> = ids.iter().map(|a| a.0).collect();
+    let found = attachments::Entity::find()
+        .filter(attachments::Column::Id.is_in(wanted.clone()))
+        .filter(attachments::Column::UploaderId.eq(uploader))
+        .filter(attachments::Column::MessageId.is_null())
+        .all(db)
+        .await?;
+    let by_id: HashMap<Uuid, attachments::Model> = found.into_iter().map(|a| (a.id, a)).collect();
+    wanted
+        .iter()
+        .map(|id| by_id.get(id).cloned().ok_or_else(|| ApiError::invalid(format!("attachment {id} is not available"))))
+        .collect()
+}

@@ -1,0 +1,14 @@
+//! The rules: what each change does, checked and stored in one transaction.
+
+pub mod api_keys;
+pub mod attachments;
+pub mod contacts;
+pub mod conversation_actions;
+pub mod conversations;
+pub mod messages;
+pub mod render;
+pub mod saved_replies;
+pub mod sessions;
+pub mod team;
+pub mod validate;
+pub mod widget;

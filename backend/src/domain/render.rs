@@ -1,0 +1,130 @@
+//! Message formatting: markdown in, sanitized HTML out; placeholders in saved replies.
+
+use pulldown_cmark::{Options, Parser, html};
+use std::collections::HashSet;
+
+/// Renders markdown (bold, italic, lists, code, links, strikethrough) to HTML that
+/// is safe to insert into a page: no scripts, styles, images or event handlers;
+/// links open in a new tab without leaking the opener or passing rank.
+pub fn markdown_to_html(markdown: &str) -> String {
+    let mut raw = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut raw, Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH));
+    let tags: HashSet<&str> = [
+        "p", "br", "strong", "em", "del", "code", "pre", "ul", "ol", "li", "a", "blockquote", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr",
+    ]
+    .into();
+    ammonia::Builder::default()
+        .tags(tags)
+        .url_schemes(["http", "https", "mailto", "tel"].into())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .set_tag_attribute_value("a", "target", "_blank")
+        .clean(&raw)
+        .to_string()
+}
+
+/// Escapes text so that markdown shows it literally.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\`*_{}[]()<>#+-.!|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Replaces `{{name}}` placeholders with `values` (escaped for markdown); unknown
+/// placeholders stay as they are so that the agent sees them before sending.
+pub fn fill_placeholders(template: &str, values: &[(&str, Option<&str>)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = after[..end].trim();
+        match values.iter().find(|(k, _)| *k == name) {
+            Some((_, value)) => out.push_str(&escape_markdown(value.unwrap_or_default())),
+            None => out.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A short plain-text preview of a markdown body.
+pub fn preview(markdown: &str, max_chars: usize) -> String {
+    let text: String = Parser::new(markdown)
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => Some(t.to_string()),
+            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => Some(" ".into()),
+            pulldown_cmark::Event::End(_) => Some(" ".into()),
+            _ => None,
+        })
+        .collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > max_chars {
+        let cut: String = text.chars().take(max_chars).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_markdown() {
+        let html = markdown_to_html("**bold** *it* `code`\n\n- a\n- b\n\n1. one");
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(html.contains("<em>it</em>"));
+        assert!(html.contains("<code>code</code>"));
+        assert!(html.contains("<ul>") && html.contains("<ol>"));
+    }
+
+    #[test]
+    fn links_open_safely() {
+        let html = markdown_to_html("[site](https://example.com)");
+        assert!(html.contains(r#"href="https://example.com""#), "{html}");
+        assert!(html.contains(r#"target="_blank""#), "{html}");
+        assert!(html.contains(r#"rel="noopener noreferrer nofollow""#), "{html}");
+    }
+
+    #[test]
+    fn strips_scripts_and_dangerous_urls() {
+        let html = markdown_to_html("<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn fills_known_placeholders_and_escapes_values() {
+        let out = fill_placeholders(
+            "Hi {{contact.name}}, I'm {{ agent.name }}. {{unknown}} {{contact.email}}",
+            &[("contact.name", Some("[evil](http://x)")), ("agent.name", Some("Ana")), ("contact.email", None)],
+        );
+        assert_eq!(out, r"Hi \[evil\]\(http://x\), I'm Ana. {{unknown}} ");
+        assert!(!markdown_to_html(&out).contains("<a"));
+    }
+
+    #[test]
+    fn unterminated_placeholder_is_kept() {
+        assert_eq!(fill_placeholders("a {{b", &[]), "a {{b");
+    }
+
+    #[test]
+    fn previews_plain_text() {
+        assert_eq!(preview("**Hello**\n\nworld `x`", 100), "Hello world x");
+        assert_eq!(preview("abcdef", 3), "abc…");
+    }
+}

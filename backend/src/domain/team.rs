@@ -1,0 +1,292 @@
+//! Agents and groups, and the team snapshot the dot rule reads.
+
+use super::validate;
+use crate::auth::password;
+use crate::clock::{from_millis, millis};
+use crate::entities::{agent_sessions, agents, group_members, groups};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use shared::api::{Agent, Availability, CreateAgent, Group, Role, UpdateAgent};
+use shared::{AgentId, GroupId, Page, Team};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Role from its stored name.
+pub fn parse_role(value: &str) -> Role {
+    if value == "admin" { Role::Admin } else { Role::Agent }
+}
+
+/// Stored name of a role.
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Agent => "agent",
+    }
+}
+
+/// Availability from its stored name.
+pub fn parse_availability(value: &str) -> Availability {
+    match value {
+        "online" => Availability::Online,
+        "away" => Availability::Away,
+        _ => Availability::Offline,
+    }
+}
+
+/// Stored name of an availability.
+pub fn availability_name(value: Availability) -> &'static str {
+    match value {
+        Availability::Online => "online",
+        Availability::Away => "away",
+        Availability::Offline => "offline",
+    }
+}
+
+impl From<agents::Model> for Agent {
+    fn from(m: agents::Model) -> Self {
+        Self {
+            id: AgentId(m.id),
+            role: parse_role(&m.role),
+            availability: parse_availability(&m.availability),
+            name: m.name,
+            email: m.email,
+            active: m.active,
+            created_at: from_millis(m.created_at),
+        }
+    }
+}
+
+/// Who is on the team, online, and in which group: one query for agents, one for
+/// memberships. An agent is online when active and their availability is online.
+pub async fn load_team(db: &impl ConnectionTrait) -> ApiResult<Team> {
+    let agents = agents::Entity::find()
+        .filter(agents::Column::Active.eq(true))
+        .select_only()
+        .columns([agents::Column::Id, agents::Column::Availability])
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?;
+    let members = group_members::Entity::find().all(db).await?;
+    let mut team = Team::default();
+    for (id, availability) in agents {
+        team.agents.insert(AgentId(id));
+        if availability == "online" {
+            team.online.insert(AgentId(id));
+        }
+    }
+    for m in members {
+        if team.agents.contains(&AgentId(m.agent_id)) {
+            team.groups.entry(GroupId(m.group_id)).or_default().insert(AgentId(m.agent_id));
+        }
+    }
+    Ok(team)
+}
+
+/// Creates an agent (admin).
+pub async fn create_agent(state: &AppState, input: CreateAgent) -> ApiResult<Agent> {
+    let name = validate::required("name", &input.name)?;
+    let email = validate::email(&input.email)?;
+    validate::password(&input.password)?;
+    let db = state.db.conn();
+    if agents::Entity::find().filter(agents::Column::Email.eq(&email)).count(db).await? > 0 {
+        return Err(ApiError::Conflict("an agent with this email already exists".into()));
+    }
+    let hash = password::hash(input.password).await?;
+    insert_agent(state, name, email, hash, input.role.unwrap_or(Role::Agent)).await
+}
+
+/// Inserts an agent whose password is already hashed.
+pub async fn insert_agent(state: &AppState, name: String, email: String, hash: String, role: Role) -> ApiResult<Agent> {
+    let now = millis(state.now());
+    let model = agents::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name),
+        email: Set(email),
+        password_hash: Set(hash),
+        role: Set(role_name(role).into()),
+        availability: Set("online".into()),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(state.db.conn())
+    .await?;
+    Ok(model.into())
+}
+
+/// Lists agents by name.
+pub async fn list_agents(state: &AppState, cursor: Option<String>, limit: u64) -> ApiResult<Page<Agent>> {
+    let mut query = agents::Entity::find().order_by_asc(agents::Column::Id);
+    if let Some(after) = cursor.as_deref().map(parse_uuid_cursor).transpose()? {
+        query = query.filter(agents::Column::Id.gt(after));
+    }
+    let rows = query.limit(limit + 1).all(state.db.conn()).await?;
+    Ok(page_by_id(rows, limit, |a| a.id))
+}
+
+/// A page from `limit + 1` rows ordered by id.
+pub fn page_by_id<M, T: From<M>>(mut rows: Vec<M>, limit: u64, id: impl Fn(&M) -> Uuid) -> Page<T> {
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more { rows.last().map(|r| id(r).to_string()) } else { None };
+    Page { items: rows.into_iter().map(T::from).collect(), next_cursor }
+}
+
+/// Parses a cursor that is an id.
+pub fn parse_uuid_cursor(cursor: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(cursor).map_err(|_| ApiError::Malformed("invalid cursor".into()))
+}
+
+/// One agent.
+pub async fn get_agent(state: &AppState, id: AgentId) -> ApiResult<agents::Model> {
+    agents::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)
+}
+
+/// Changes an agent (admin). Deactivating ends their sessions; an admin can't
+/// demote or deactivate the last active admin.
+pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> ApiResult<Agent> {
+    let current = get_agent(state, id).await?;
+    let was_active_admin = current.active && current.role == "admin";
+    let demoted = matches!(input.role, Some(Role::Agent)) || input.active == Some(false);
+    if was_active_admin && demoted {
+        let admins = agents::Entity::find()
+            .filter(agents::Column::Role.eq("admin"))
+            .filter(agents::Column::Active.eq(true))
+            .count(state.db.conn())
+            .await?;
+        if admins <= 1 {
+            return Err(ApiError::Conflict("the last admin can't be demoted or deactivated".into()));
+        }
+    }
+    let mut model: agents::ActiveModel = current.into();
+    if let Some(name) = &input.name {
+        model.name = Set(validate::required("name", name)?);
+    }
+    if let Some(role) = input.role {
+        model.role = Set(role_name(role).into());
+    }
+    if let Some(active) = input.active {
+        model.active = Set(active);
+    }
+    if let Some(availability) = input.availability {
+        model.availability = Set(availability_name(availability).into());
+    }
+    let now = millis(state.now());
+    model.updated_at = Set(now);
+    let model = model.update(state.db.conn()).await?;
+    if input.active == Some(false) {
+        revoke_sessions(state, id, None).await?;
+    }
+    Ok(model.into())
+}
+
+/// Revokes an agent's sessions, except `keep`.
+pub async fn revoke_sessions(state: &AppState, agent: AgentId, keep: Option<Uuid>) -> ApiResult<()> {
+    let mut update = agent_sessions::Entity::update_many()
+        .col_expr(agent_sessions::Column::RevokedAt, Expr::value(millis(state.now())))
+        .filter(agent_sessions::Column::AgentId.eq(agent.0))
+        .filter(agent_sessions::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(agent_sessions::Column::Id.ne(keep));
+    }
+    update.exec(state.db.conn()).await?;
+    Ok(())
+}
+
+async fn group_dto(state: &AppState, rows: Vec<groups::Model>) -> ApiResult<Vec<Group>> {
+    let ids: Vec<Uuid> = rows.iter().map(|g| g.id).collect();
+    let members = group_members::Entity::find()
+        .filter(group_members::Column::GroupId.is_in(ids))
+        .all(state.db.conn())
+        .await?;
+    let mut by_group: HashMap<Uuid, Vec<AgentId>> = HashMap::new();
+    for m in members {
+        by_group.entry(m.group_id).or_default().push(AgentId(m.agent_id));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|g| Group {
+            id: GroupId(g.id),
+            member_ids: by_group.remove(&g.id).unwrap_or_default(),
+            name: g.name,
+            created_at: from_millis(g.created_at),
+        })
+        .collect())
+}
+
+/// Lists groups.
+pub async fn list_groups(state: &AppState, cursor: Option<String>, limit: u64) -> ApiResult<Page<Group>> {
+    let mut query = groups::Entity::find().order_by_asc(groups::Column::Id);
+    if let Some(after) = cursor.as_deref().map(parse_uuid_cursor).transpose()? {
+        query = query.filter(groups::Column::Id.gt(after));
+    }
+    let mut rows = query.limit(limit + 1).all(state.db.conn()).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more { rows.last().map(|g| g.id.to_string()) } else { None };
+    Ok(Page { items: group_dto(state, rows).await?, next_cursor })
+}
+
+/// One group.
+pub async fn get_group(state: &AppState, id: GroupId) -> ApiResult<Group> {
+    let row = groups::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
+    group_dto(state, vec![row]).await?.pop().ok_or(ApiError::NotFound)
+}
+
+/// Creates a group (admin).
+pub async fn create_group(state: &AppState, name: &str) -> ApiResult<Group> {
+    let name = validate::required("name", name)?;
+    let model = groups::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name),
+        created_at: Set(millis(state.now())),
+    }
+    .insert(state.db.conn())
+    .await?;
+    get_group(state, GroupId(model.id)).await
+}
+
+/// Renames a group (admin).
+pub async fn rename_group(state: &AppState, id: GroupId, name: &str) -> ApiResult<Group> {
+    let name = validate::required("name", name)?;
+    let row = groups::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
+    let mut model: groups::ActiveModel = row.into();
+    model.name = Set(name);
+    model.update(state.db.conn()).await?;
+    get_group(state, id).await
+}
+
+/// Deletes a group; its conversations become unassigned from it.
+pub async fn delete_group(state: &AppState, id: GroupId) -> ApiResult<()> {
+    let result = groups::Entity::delete_by_id(id.0).exec(state.db.conn()).await?;
+    if result.rows_affected == 0 { Err(ApiError::NotFound) } else { Ok(()) }
+}
+
+/// Replaces a group's members (admin).
+pub async fn set_members(state: &AppState, id: GroupId, agent_ids: Vec<AgentId>) -> ApiResult<Group> {
+    groups::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
+    let mut unique: Vec<Uuid> = agent_ids.iter().map(|a| a.0).collect();
+    unique.sort();
+    unique.dedup();
+    let known = agents::Entity::find().filter(agents::Column::Id.is_in(unique.clone())).count(state.db.conn()).await?;
+    if known != unique.len() as u64 {
+        return Err(ApiError::invalid("unknown agent in agent_ids"));
+    }
+    let txn = state.db.write().await?;
+    group_members::Entity::delete_many().filter(group_members::Column::GroupId.eq(id.0)).exec(&*txn).await?;
+    if !unique.is_empty() {
+        group_members::Entity::insert_many(unique.into_iter().map(|agent_id| group_members::ActiveModel {
+            group_id: Set(id.0),
+            agent_id: Set(agent_id),
+        }))
+        .exec(&*txn)
+        .await?;
+    }
+    txn.commit().await?;
+    get_group(state, id).await
+}

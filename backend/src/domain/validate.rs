@@ -1,0 +1,119 @@
+//! Input checks shared by the services.
+
+use crate::error::{ApiError, ApiResult};
+use shared::limits::*;
+
+/// A required single-line text: trimmed, non-empty, at most `MAX_SHORT_TEXT_CHARS`.
+pub fn required(field: &str, value: &str) -> ApiResult<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ApiError::invalid(format!("{field} must not be empty")));
+    }
+    short(field, value).map(str::to_owned)
+}
+
+/// An optional text: `None` unchanged, empty clears (`Some(None)`), else checked.
+pub fn optional(field: &str, value: Option<&str>, max_chars: usize) -> ApiResult<Option<Option<String>>> {
+    let Some(value) = value else { return Ok(None) };
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(Some(None));
+    }
+    if value.chars().count() > max_chars {
+        return Err(ApiError::invalid(format!("{field} is longer than {max_chars} characters")));
+    }
+    Ok(Some(Some(value.to_owned())))
+}
+
+fn short<'a>(field: &str, value: &'a str) -> ApiResult<&'a str> {
+    if value.chars().count() > MAX_SHORT_TEXT_CHARS {
+        return Err(ApiError::invalid(format!("{field} is longer than {MAX_SHORT_TEXT_CHARS} characters")));
+    }
+    Ok(value)
+}
+
+/// A plausible email address, lowercased.
+pub fn email(value: &str) -> ApiResult<String> {
+    let value = required("email", value)?.to_lowercase();
+    let valid = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !value.chars().any(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if valid { Ok(value) } else { Err(ApiError::invalid("email is not a valid address")) }
+}
+
+/// A new password.
+pub fn password(value: &str) -> ApiResult<()> {
+    let len = value.chars().count();
+    if len < MIN_PASSWORD_CHARS {
+        return Err(ApiError::invalid(format!("password must have at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if len > 1024 {
+        return Err(ApiError::invalid("password is too long"));
+    }
+    Ok(())
+}
+
+/// A message's client id.
+pub fn client_id(value: &str) -> ApiResult<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > MAX_CLIENT_ID_CHARS {
+        return Err(ApiError::invalid(format!("client_id must have 1 to {MAX_CLIENT_ID_CHARS} characters")));
+    }
+    Ok(value.to_owned())
+}
+
+/// A message body: may be empty only when files are attached.
+pub fn message_body(body: &str, attachments: usize) -> ApiResult<String> {
+    let body = body.trim();
+    if body.is_empty() && attachments == 0 {
+        return Err(ApiError::invalid("a message needs text or an attachment"));
+    }
+    if body.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(ApiError::invalid(format!("a message is limited to {MAX_MESSAGE_CHARS} characters")));
+    }
+    if attachments > MAX_ATTACHMENTS_PER_MESSAGE {
+        return Err(ApiError::invalid(format!("a message has at most {MAX_ATTACHMENTS_PER_MESSAGE} attachments")));
+    }
+    Ok(body.to_owned())
+}
+
+/// Page size from the query, within bounds.
+pub fn page_size(limit: Option<u64>) -> u64 {
+    limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email(" Ana@Example.COM ").ok(), Some("ana@example.com".into()));
+        for bad in ["", "ana", "ana@", "@x.com", "ana@x", "a b@x.com", "ana@x.com."] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn optional_text() {
+        assert_eq!(optional("n", None, 5).ok(), Some(None));
+        assert_eq!(optional("n", Some("  "), 5).ok(), Some(Some(None)));
+        assert_eq!(optional("n", Some(" ab "), 5).ok(), Some(Some(Some("ab".into()))));
+        assert!(optional("n", Some("abcdef"), 5).is_err());
+    }
+
+    #[test]
+    fn bodies() {
+        assert!(message_body("  ", 0).is_err());
+        assert!(message_body("", 1).is_ok());
+        assert!(message_body(&"x".repeat(MAX_MESSAGE_CHARS + 1), 0).is_err());
+    }
+}

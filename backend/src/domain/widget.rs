@@ -1,0 +1,196 @@
+//! The visitor's side: anonymous sessions, their one current conversation, their
+//! messages and what the contact-form bot collects.
+
+use super::contacts::{contact_dto_event, validated_contact_fields};
+use super::messages::{self as msgs, NewMessage, append_conversation, card_preview};
+use super::validate;
+use crate::auth::CurrentVisitor;
+use crate::auth::secrets::{self, VISITOR_PREFIX};
+use crate::clock::millis;
+use crate::db::WriteTxn;
+use crate::entities::{contacts, conversations, visitor_sessions};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
+use shared::api::{
+    MessageKind, StartSession, VisitorContact, VisitorConversation, VisitorMessage, WidgetContactUpdate,
+    WidgetConversation, WidgetPostMessage, WidgetSession,
+};
+use shared::{ContactId, ConversationId, Timestamp};
+use uuid::Uuid;
+
+/// Most messages `GET /widget/conversation` returns.
+const THREAD_LIMIT: u64 = 200;
+
+/// Creates an anonymous contact and a visitor token for it.
+pub async fn start_session(state: &AppState, input: StartSession, browser: Option<String>) -> ApiResult<WidgetSession> {
+    let page = validate::optional("page_url", input.page_url.as_deref(), 2000)?.flatten();
+    let now = millis(state.now());
+    let contact = Uuid::now_v7();
+    let token = secrets::generate(VISITOR_PREFIX);
+    let txn = state.db.write().await?;
+    contacts::ActiveModel {
+        id: Set(contact),
+        name: Set(None),
+        email: Set(None),
+        phone: Set(None),
+        notes: Set(None),
+        attributes: Set("{}".into()),
+        banned_at: Set(None),
+        current_page: Set(page),
+        browser: Set(browser.map(|b| b.chars().take(500).collect())),
+        first_seen_at: Set(now),
+        last_seen_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    visitor_sessions::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        contact_id: Set(contact),
+        token_hash: Set(secrets::hash(&token)),
+        created_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(WidgetSession { token, contact_id: ContactId(contact) })
+}
+
+/// The contact's latest conversation.
+async fn current(state: &AppState, contact: Uuid) -> ApiResult<Option<conversations::Model>> {
+    Ok(conversations::Entity::find()
+        .filter(conversations::Column::ContactId.eq(contact))
+        .order_by_desc(conversations::Column::CreatedAt)
+        .order_by_desc(conversations::Column::Id)
+        .one(state.db.conn())
+        .await?)
+}
+
+fn visitor_conversation(c: &conversations::Model) -> VisitorConversation {
+    VisitorConversation {
+        id: ConversationId(c.id),
+        status: super::conversations::parse_status(&c.status),
+        created_at: crate::clock::from_millis(c.created_at),
+    }
+}
+
+/// The visitor's current conversation and its replies (never comments or notes).
+pub async fn conversation(state: &AppState, me: &CurrentVisitor) -> ApiResult<WidgetConversation> {
+    let Some(conv) = current(state, me.contact.id).await? else {
+        return Ok(WidgetConversation { conversation: None, messages: Vec::new() });
+    };
+    let messages = msgs::visible_to_visitor(state, conv.id, THREAD_LIMIT).await?;
+    Ok(WidgetConversation { conversation: Some(visitor_conversation(&conv)), messages })
+}
+
+/// Inserts a new open conversation and its `conversation.created` event.
+pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Timestamp) -> ApiResult<ConversationId> {
+    let id = Uuid::now_v7();
+    conversations::ActiveModel {
+        id: Set(id),
+        contact_id: Set(contact.0),
+        status: Set("open".into()),
+        assignee_id: Set(None),
+        group_id: Set(None),
+        awaiting_reply_since: Set(None),
+        last_visitor_message_at: Set(None),
+        missed_at: Set(None),
+        last_activity_at: Set(millis(now)),
+        last_message_preview: Set(None),
+        created_at: Set(millis(now)),
+        closed_at: Set(None),
+    }
+    .insert(&**txn)
+    .await?;
+    append_conversation(txn, ConversationId(id), true, now).await?;
+    Ok(ConversationId(id))
+}
+
+/// Stores a visitor message: in their open conversation, reopening the latest
+/// one if it was closed, or in a new one. A retry with the same `client_id`
+/// returns the stored message (`false`).
+pub async fn post(state: &AppState, me: &CurrentVisitor, input: WidgetPostMessage) -> ApiResult<(VisitorMessage, bool)> {
+    me.ensure_can_write()?;
+    let client_id = validate::client_id(&input.client_id)?;
+    let body = validate::message_body(&input.body, input.attachment_ids.len())?;
+    let contact = ContactId(me.contact.id);
+    if let Some(existing) = msgs::find_by_client_id(state.db.conn(), contact.0, &client_id).await? {
+        let message = msgs::to_dtos(state, vec![existing]).await?.pop().and_then(msgs::for_visitor);
+        return message.map(|m| (m, false)).ok_or(ApiError::NotFound);
+    }
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    let files = msgs::claim_attachments(&*txn, contact.0, &input.attachment_ids).await?;
+    let latest = conversations::Entity::find()
+        .filter(conversations::Column::ContactId.eq(contact.0))
+        .order_by_desc(conversations::Column::CreatedAt)
+        .order_by_desc(conversations::Column::Id)
+        .one(&*txn)
+        .await?;
+    let (conv, created) = match latest {
+        Some(conv) => (conv, false),
+        None => {
+            let id = insert_conversation(&mut txn, contact, now).await?;
+            let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
+            (conv, true)
+        }
+    };
+    let preview = card_preview(&body, files.len());
+    let new = NewMessage {
+        conversation: ConversationId(conv.id),
+        contact,
+        kind: MessageKind::Visitor,
+        agent_id: None,
+        author_id: Some(contact.0),
+        author_name: me.contact.name.clone(),
+        body,
+        client_id: Some(client_id),
+        attachments: files,
+    };
+    let message = msgs::insert(state, &mut txn, new, now).await?;
+    let awaiting = conv.awaiting_reply_since.filter(|_| conv.status == "open").unwrap_or(millis(now));
+    let reopened = conv.status == "closed";
+    let mut model = conv.into_active_model();
+    model.status = Set("open".into());
+    model.closed_at = Set(None);
+    if reopened {
+        model.missed_at = Set(None);
+    }
+    model.awaiting_reply_since = Set(Some(awaiting));
+    model.last_visitor_message_at = Set(Some(millis(now)));
+    model.last_activity_at = Set(millis(now));
+    model.last_message_preview = Set(preview);
+    let conv = model.update(&*txn).await?;
+    let _ = created;
+    append_conversation(&mut txn, ConversationId(conv.id), false, now).await?;
+    contacts::Entity::update_many()
+        .col_expr(contacts::Column::LastSeenAt, sea_orm::sea_query::Expr::value(millis(now)))
+        .filter(contacts::Column::Id.eq(contact.0))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
+    msgs::for_visitor(message).map(|m| (m, true)).ok_or(ApiError::NotFound)
+}
+
+/// Fills the visitor's own name, email and phone (contact-form bot, `setContact`).
+pub async fn update_contact(state: &AppState, me: &CurrentVisitor, input: WidgetContactUpdate) -> ApiResult<VisitorContact> {
+    me.ensure_can_write()?;
+    let fields = validated_contact_fields(input.name.as_deref(), input.email.as_deref(), input.phone.as_deref())?;
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    let contact = contacts::Entity::find_by_id(me.contact.id).one(&*txn).await?.ok_or(ApiError::NotFound)?;
+    let mut model = contact.into_active_model();
+    fields.apply(&mut model);
+    model.updated_at = Set(millis(now));
+    let contact = model.update(&*txn).await?;
+    contact_dto_event(&mut txn, &contact, now).await?;
+    txn.commit().await?;
+    Ok(VisitorContact {
+        id: ContactId(contact.id),
+        name: contact.name,
+        email: contact.email,
+        phone: contact.phone,
+    })
+}

@@ -1,0 +1,31 @@
+//! The `contacts` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "contacts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub notes: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub attributes: String,
+    pub banned_at: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub current_page: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub browser: Option<String>,
+    pub first_seen_at: i64,
+    pub last_seen_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,67 @@
+//! The `conversations` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "conversations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub contact_id: Uuid,
+    pub status: String,
+    pub assignee_id: Option<Uuid>,
+    pub group_id: Option<Uuid>,
+    pub awaiting_reply_since: Option<i64>,
+    pub last_visitor_message_at: Option<i64>,
+    pub missed_at: Option<i64>,
+    pub last_activity_at: i64,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_message_preview: Option<String>,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::contacts::Entity",
+        from = "Column::ContactId",
+        to = "super::contacts::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Contacts,
+    #[sea_orm(
+        belongs_to = "super::agents::Entity",
+        from = "Column::AssigneeId",
+        to = "super::agents::Column::Id",
+        on_delete = "SetNull"
+    )]
+    Assignee,
+    #[sea_orm(
+        belongs_to = "super::groups::Entity",
+        from = "Column::GroupId",
+        to = "super::groups::Column::Id",
+        on_delete = "SetNull"
+    )]
+    Groups,
+}
+
+impl Related<super::contacts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Contacts.def()
+    }
+}
+
+impl Related<super::agents::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Assignee.def()
+    }
+}
+
+impl Related<super::groups::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Groups.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! SeaORM entities, one module per table.
+
+pub mod agent_sessions;
+pub mod agents;
+pub mod api_keys;
+pub mod attachments;
+pub mod contacts;
+pub mod conversations;
+pub mod events;
+pub mod group_members;
+pub mod groups;
+pub mod messages;
+pub mod read_markers;
+pub mod saved_replies;
+pub mod visitor_sessions;

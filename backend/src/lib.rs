@@ -1,0 +1,16 @@
+//! The Natter server as a library: `main` and the tests build it with
+//! [`startup::Application`].
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod events;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod storage;
+pub mod telemetry;

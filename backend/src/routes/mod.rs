@@ -1,0 +1,55 @@
+//! HTTP in and out: thin handlers that call the domain services.
+
+mod agents;
+mod attachments;
+mod auth;
+mod contacts;
+mod conversations;
+mod groups;
+mod health;
+mod keys;
+mod messages;
+pub mod openapi;
+mod saved_replies;
+mod widget;
+
+use crate::error::{ApiError, json_error, path_error, query_error};
+use actix_web::web;
+use serde::Deserialize;
+
+/// Page parameters of the simple lists.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    /// Page size (1–200, default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Registers every route and the extractor settings that turn bad input into JSON errors.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(shared::limits::MAX_JSON_BYTES)
+            .error_handler(json_error),
+    )
+    .app_data(web::PathConfig::default().error_handler(path_error))
+    .app_data(web::QueryConfig::default().error_handler(query_error));
+    health::configure(cfg);
+    openapi::configure(cfg);
+    auth::configure(cfg);
+    conversations::configure(cfg);
+    messages::configure(cfg);
+    attachments::configure(cfg);
+    contacts::configure(cfg);
+    agents::configure(cfg);
+    groups::configure(cfg);
+    saved_replies::configure(cfg);
+    keys::configure(cfg);
+    widget::configure(cfg);
+}
+
+/// Unknown routes answer with a JSON 404.
+pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}

@@ -1,0 +1,83 @@
+use crate::auth::CurrentVisitor;
+use crate::domain::{attachments, widget};
+use crate::error::ApiResult;
+use crate::state::AppState;
+use actix_multipart::Multipart;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use shared::ErrorBody;
+use shared::api::{StartSession, Uploaded, VisitorContact, VisitorMessage, WidgetContactUpdate, WidgetConversation, WidgetPostMessage, WidgetSession};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(start).service(conversation).service(post_message).service(upload).service(contact);
+}
+
+/// Start an anonymous visitor session: a new contact and its secret token.
+#[utoipa::path(tag = "widget", request_body(content = Option<StartSession>), responses(
+    (status = 201, body = WidgetSession),
+    (status = 400, body = ErrorBody, description = "`malformed_request`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`"),
+))]
+#[post("/api/v1/widget/sessions")]
+async fn start(state: web::Data<AppState>, req: HttpRequest, body: Option<web::Json<StartSession>>) -> ApiResult<HttpResponse> {
+    let input = body.map(web::Json::into_inner).unwrap_or(StartSession { page_url: None });
+    let browser = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    Ok(HttpResponse::Created().json(widget::start_session(&state, input, browser).await?))
+}
+
+/// The visitor's current conversation and its messages: their own and agents' replies, never comments.
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), responses(
+    (status = 200, body = WidgetConversation),
+    (status = 401, body = ErrorBody, description = "`unauthorized`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: not a visitor token"),
+))]
+#[get("/api/v1/widget/conversation")]
+async fn conversation(state: web::Data<AppState>, me: CurrentVisitor) -> ApiResult<web::Json<WidgetConversation>> {
+    Ok(web::Json(widget::conversation(&state, &me).await?))
+}
+
+/// Send a message as the visitor. A retry with the same `client_id` returns the stored message with 200.
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body = WidgetPostMessage, responses(
+    (status = 201, body = VisitorMessage, description = "Stored"),
+    (status = 200, body = VisitorMessage, description = "Already stored with this client_id"),
+    (status = 400, body = ErrorBody, description = "`malformed_request`"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`"),
+    (status = 403, body = ErrorBody, description = "`contact_banned`, `forbidden`"),
+    (status = 413, body = ErrorBody, description = "`payload_too_large`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`"),
+))]
+#[post("/api/v1/widget/messages")]
+async fn post_message(state: web::Data<AppState>, me: CurrentVisitor, body: web::Json<WidgetPostMessage>) -> ApiResult<HttpResponse> {
+    let (message, created) = widget::post(&state, &me, body.into_inner()).await?;
+    Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(message))
+}
+
+/// Upload files as the visitor (multipart/form-data).
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body(content_type = "multipart/form-data", content = String), responses(
+    (status = 201, body = Uploaded),
+    (status = 400, body = ErrorBody, description = "`malformed_request`"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`"),
+    (status = 403, body = ErrorBody, description = "`contact_banned`, `forbidden`"),
+    (status = 413, body = ErrorBody, description = "`file_too_large`: nothing from the request is kept"),
+    (status = 415, body = ErrorBody, description = "`unsupported_media_type`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`"),
+))]
+#[post("/api/v1/widget/attachments")]
+async fn upload(state: web::Data<AppState>, me: CurrentVisitor, payload: Multipart) -> ApiResult<HttpResponse> {
+    me.ensure_can_write()?;
+    let files = attachments::upload(&state, me.contact.id, payload).await?;
+    Ok(HttpResponse::Created().json(Uploaded { attachments: files }))
+}
+
+/// Fill in the visitor's name, email and phone (the contact-form bot).
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body = WidgetContactUpdate, responses(
+    (status = 200, body = VisitorContact),
+    (status = 400, body = ErrorBody, description = "`malformed_request`"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`"),
+    (status = 403, body = ErrorBody, description = "`contact_banned`, `forbidden`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: bad email or phone"),
+))]
+#[patch("/api/v1/widget/contact")]
+async fn contact(state: web::Data<AppState>, me: CurrentVisitor, body: web::Json<WidgetContactUpdate>) -> ApiResult<web::Json<VisitorContact>> {
+    Ok(web::Json(widget::update_contact(&state, &me, body.into_inner()).await?))
+}

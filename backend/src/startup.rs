@@ -1,0 +1,88 @@
+//! Building and running the application: the library's entry point, used by
+//! `main` and by the tests (which bind port 0 and read the port back).
+
+use crate::auth::claims::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::domain::sessions;
+use crate::events::EventBus;
+use crate::state::AppState;
+use crate::storage::Storage;
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpServer, web};
+use migrations::{Migrator, MigratorTrait};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// A built server, bound but not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+/// Connects to the database and runs every pending migration.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let db = Db::connect(&settings.database_url(), EventBus::default()).await?;
+    Migrator::up(db.conn(), None).await?;
+    Ok(db)
+}
+
+impl Application {
+    /// Migrates, creates the first admin if needed, and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`], with an injected clock.
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = migrate(&settings).await?;
+        let state = AppState {
+            jwt: JwtKeys::load(&settings)?,
+            storage: Storage::local(&settings.data_dir.join("files"))?,
+            throttle: LoginThrottle::new(clock.clone()),
+            settings: Arc::new(settings),
+            clock,
+            db,
+        };
+        if let Some((email, password)) = sessions::bootstrap_admin(&state).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+            // Printed once, on the first start, so the owner can log in.
+            println!("Created the first admin: {email} / {password}  (change it after logging in)");
+        }
+        let listener = TcpListener::bind(state.settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap(Compress::default())
+                .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
+                .wrap(tracing_actix_web::TracingLogger::default())
+                .configure(crate::routes::configure)
+                .default_service(web::to(crate::routes::not_found))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self { port, server, state })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use its clock and database).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

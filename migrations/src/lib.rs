@@ -1,0 +1,29 @@
+//! The Natter schema. One migration set for SQLite and PostgreSQL.
+//!
+//! Times are stored as milliseconds since the Unix epoch (`BIGINT`): they compare
+//! and sort the same way on both databases, which the missed-conversation rule's
+//! conditional `UPDATE` and the cursors rely on.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_team;
+mod m20261125_000002_create_contacts;
+mod m20261125_000003_create_conversations;
+mod m20261125_000004_create_workspace_tables;
+mod m20261125_000005_create_events;
+
+/// Runs every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_team::Migration),
+            Box::new(m20261125_000002_create_contacts::Migration),
+            Box::new(m20261125_000003_create_conversations::Migration),
+            Box::new(m20261125_000004_create_workspace_tables::Migration),
+            Box::new(m20261125_000005_create_events::Migration),
+        ]
+    }
+}

@@ -1,0 +1,108 @@
+//! What visitors see: separate types so that nothing agent-only (comments,
+//! system notes, read state) can reach the widget by accident.
+
+use chrono::{DateTime, Utc};
+use super::{Attachment, ConversationStatus, dto, string_enum};
+use crate::{ContactId, ConversationId, MessageId};
+
+string_enum! {
+    /// Who wrote a message, from the visitor's side.
+    pub enum VisitorMessageKind {
+        /// The visitor.
+        Visitor,
+        /// An agent's reply.
+        Agent,
+    }
+}
+
+dto! {
+    /// `POST /widget/sessions` body (optional).
+    pub struct StartSession {
+        /// The page the visitor is on.
+        #[serde(default)]
+        pub page_url: Option<String>,
+    }
+
+    /// A new anonymous visitor's credentials.
+    pub struct WidgetSession {
+        /// Opaque secret; send as `Authorization: Bearer <token>`.
+        pub token: String,
+        /// The visitor's contact.
+        pub contact_id: ContactId,
+    }
+
+    /// A conversation as its visitor sees it.
+    pub struct VisitorConversation {
+        /// Id.
+        pub id: ConversationId,
+        /// Open or closed.
+        pub status: ConversationStatus,
+        /// When it started.
+        pub created_at: DateTime<Utc>,
+    }
+
+    /// A message as the visitor sees it: their own and agents' replies only.
+    pub struct VisitorMessage {
+        /// Id.
+        pub id: MessageId,
+        /// Visitor or agent.
+        pub kind: VisitorMessageKind,
+        /// The agent's name on replies.
+        pub author_name: Option<String>,
+        /// Markdown source.
+        pub body: String,
+        /// Sanitized HTML.
+        pub html: String,
+        /// The visitor's own id for their messages.
+        pub client_id: Option<String>,
+        /// Attached files.
+        pub attachments: Vec<Attachment>,
+        /// When it was stored.
+        pub created_at: DateTime<Utc>,
+    }
+
+    /// `GET /widget/conversation`.
+    pub struct WidgetConversation {
+        /// The visitor's current conversation, if they have written.
+        pub conversation: Option<VisitorConversation>,
+        /// Its messages, oldest first (the latest 200).
+        pub messages: Vec<VisitorMessage>,
+    }
+
+    /// `POST /widget/messages`.
+    pub struct WidgetPostMessage {
+        /// Markdown body; may be empty only with attachments.
+        #[serde(default)]
+        pub body: String,
+        /// Sender-chosen id: a retry with the same id is stored once.
+        pub client_id: String,
+        /// Files uploaded with `POST /widget/attachments`.
+        #[serde(default)]
+        pub attachment_ids: Vec<crate::AttachmentId>,
+    }
+
+    /// `PATCH /widget/contact`: what the contact-form bot collects.
+    pub struct WidgetContactUpdate {
+        /// Name.
+        #[serde(default)]
+        pub name: Option<String>,
+        /// Email.
+        #[serde(default)]
+        pub email: Option<String>,
+        /// Phone.
+        #[serde(default)]
+        pub phone: Option<String>,
+    }
+
+    /// The visitor's own contact, as they see it.
+    pub struct VisitorContact {
+        /// Id.
+        pub id: ContactId,
+        /// Name.
+        pub name: Option<String>,
+        /// Email.
+        pub email: Option<String>,
+        /// Phone.
+        pub phone: Option<String>,
+    }
+}
