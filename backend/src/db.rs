@@ -12,8 +12,8 @@ use crate::clock::millis;
 use crate::entities::events;
 use crate::events::{EventBus, StoredEvent};
 use sea_orm::{
-    ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, Set, Statement, TransactionTrait,
+    ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, Set, Statement, TransactionTrait,
 };
 use shared::events::Event;
 use shared::{ContactId, ConversationId, Timestamp};

@@ -118,9 +118,7 @@ impl ResponseError for ApiError {
         if let Self::RateLimited(secs) = self {
             response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
-        response.json(ErrorBody {
-            error: ErrorDetail { code: self.code(), message: self.to_string() },
-        })
+        response.json(ErrorBody { error: ErrorDetail { code: self.code(), message: self.to_string() } })
     }
 }
 

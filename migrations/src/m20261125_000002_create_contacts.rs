@@ -30,12 +30,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        for (name, col) in [
-            ("idx_contacts_email", Contacts::Email),
-            ("idx_contacts_last_seen", Contacts::LastSeenAt),
-        ] {
-            m.create_index(Index::create().name(name).table(Contacts::Table).col(col).to_owned())
-                .await?;
+        for (name, col) in [("idx_contacts_email", Contacts::Email), ("idx_contacts_last_seen", Contacts::LastSeenAt)] {
+            m.create_index(Index::create().name(name).table(Contacts::Table).col(col).to_owned()).await?;
         }
         m.create_table(
             Table::create()

@@ -10,7 +10,11 @@ impl MigrationName for Migration {
     }
 }
 
-fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden), on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+fn fk(
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(on_delete).to_owned()
 }
 
@@ -28,14 +32,27 @@ impl MigrationTrait for Migration {
                 .col(uuid_null(Conversations::GroupId))
                 .col(big_integer_null(Conversations::AwaitingReplySince))
                 .col(big_integer_null(Conversations::LastVisitorMessageAt))
+                .col(big_integer_null(Conversations::LastVisitorSeq))
                 .col(big_integer_null(Conversations::MissedAt))
                 .col(big_integer(Conversations::LastActivityAt))
                 .col(text_null(Conversations::LastMessagePreview))
                 .col(big_integer(Conversations::CreatedAt))
                 .col(big_integer_null(Conversations::ClosedAt))
-                .foreign_key(&mut fk((Conversations::Table, Conversations::ContactId), (Contacts::Table, Contacts::Id), Cascade))
-                .foreign_key(&mut fk((Conversations::Table, Conversations::AssigneeId), (Agents::Table, Agents::Id), SetNull))
-                .foreign_key(&mut fk((Conversations::Table, Conversations::GroupId), (Groups::Table, Groups::Id), SetNull))
+                .foreign_key(&mut fk(
+                    (Conversations::Table, Conversations::ContactId),
+                    (Contacts::Table, Contacts::Id),
+                    Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    (Conversations::Table, Conversations::AssigneeId),
+                    (Agents::Table, Agents::Id),
+                    SetNull,
+                ))
+                .foreign_key(&mut fk(
+                    (Conversations::Table, Conversations::GroupId),
+                    (Groups::Table, Groups::Id),
+                    SetNull,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -76,7 +93,11 @@ impl MigrationTrait for Migration {
                 .col(string_null(Messages::ClientId))
                 .col(big_integer(Messages::Seq))
                 .col(big_integer(Messages::CreatedAt))
-                .foreign_key(&mut fk((Messages::Table, Messages::ConversationId), (Conversations::Table, Conversations::Id), Cascade))
+                .foreign_key(&mut fk(
+                    (Messages::Table, Messages::ConversationId),
+                    (Conversations::Table, Conversations::Id),
+                    Cascade,
+                ))
                 .foreign_key(&mut fk((Messages::Table, Messages::AgentId), (Agents::Table, Agents::Id), SetNull))
                 .to_owned(),
         )
@@ -113,8 +134,16 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Attachments::Size))
                 .col(string(Attachments::StorageKey))
                 .col(big_integer(Attachments::CreatedAt))
-                .foreign_key(&mut fk((Attachments::Table, Attachments::ConversationId), (Conversations::Table, Conversations::Id), Cascade))
-                .foreign_key(&mut fk((Attachments::Table, Attachments::MessageId), (Messages::Table, Messages::Id), Cascade))
+                .foreign_key(&mut fk(
+                    (Attachments::Table, Attachments::ConversationId),
+                    (Conversations::Table, Conversations::Id),
+                    Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    (Attachments::Table, Attachments::MessageId),
+                    (Messages::Table, Messages::Id),
+                    Cascade,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -123,8 +152,7 @@ impl MigrationTrait for Migration {
             ("idx_attachments_conversation", Attachments::ConversationId),
             ("idx_attachments_uploader", Attachments::UploaderId),
         ] {
-            m.create_index(Index::create().name(name).table(Attachments::Table).col(col).to_owned())
-                .await?;
+            m.create_index(Index::create().name(name).table(Attachments::Table).col(col).to_owned()).await?;
         }
 
         m.create_table(
@@ -132,10 +160,15 @@ impl MigrationTrait for Migration {
                 .table(ReadMarkers::Table)
                 .col(uuid(ReadMarkers::AgentId))
                 .col(uuid(ReadMarkers::ConversationId))
+                .col(big_integer(ReadMarkers::ReadSeq))
                 .col(big_integer(ReadMarkers::ReadAt))
                 .primary_key(Index::create().col(ReadMarkers::AgentId).col(ReadMarkers::ConversationId))
                 .foreign_key(&mut fk((ReadMarkers::Table, ReadMarkers::AgentId), (Agents::Table, Agents::Id), Cascade))
-                .foreign_key(&mut fk((ReadMarkers::Table, ReadMarkers::ConversationId), (Conversations::Table, Conversations::Id), Cascade))
+                .foreign_key(&mut fk(
+                    (ReadMarkers::Table, ReadMarkers::ConversationId),
+                    (Conversations::Table, Conversations::Id),
+                    Cascade,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -172,6 +205,7 @@ enum Conversations {
     GroupId,
     AwaitingReplySince,
     LastVisitorMessageAt,
+    LastVisitorSeq,
     MissedAt,
     LastActivityAt,
     LastMessagePreview,
@@ -214,5 +248,6 @@ enum ReadMarkers {
     Table,
     AgentId,
     ConversationId,
+    ReadSeq,
     ReadAt,
 }

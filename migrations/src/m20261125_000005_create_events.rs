@@ -36,11 +36,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create()
-                .name("idx_events_conversation")
-                .table(Events::Table)
-                .col(Events::ConversationId)
-                .to_owned(),
+            Index::create().name("idx_events_conversation").table(Events::Table).col(Events::ConversationId).to_owned(),
         )
         .await
     }

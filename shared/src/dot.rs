@@ -38,17 +38,19 @@ pub struct DotConversation {
     /// When the oldest visitor message that no agent has replied to was sent;
     /// `None` once an agent replied (an internal comment is not a reply).
     pub awaiting_reply_since: Option<Timestamp>,
-    /// When the visitor last wrote.
-    pub last_visitor_message_at: Option<Timestamp>,
+    /// Event-log sequence of the visitor's latest message.
+    pub last_visitor_seq: Option<i64>,
 }
 
-/// The agent looking at the card. `None` viewer (an API key) has no read state.
+/// The agent looking at the card. A `None` viewer (an API key) has no read state.
+/// Read state is kept as message sequence numbers, which are exact where two
+/// timestamps can fall in the same millisecond.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DotViewer {
     /// Who is looking.
     pub agent: AgentId,
-    /// When this agent last opened (read) the conversation.
-    pub last_read_at: Option<Timestamp>,
+    /// The latest message sequence this agent has read in the conversation.
+    pub last_read_seq: Option<i64>,
 }
 
 /// The team as the rule sees it: who is online, and who belongs to which group.
@@ -73,10 +75,9 @@ impl Team {
     pub fn assigned_agents_online(&self, assignee: Option<AgentId>, group: Option<GroupId>) -> bool {
         match (assignee, group) {
             (Some(agent), _) => self.online.contains(&agent),
-            (None, Some(group)) => self
-                .groups
-                .get(&group)
-                .is_some_and(|members| members.iter().any(|a| self.online.contains(a))),
+            (None, Some(group)) => {
+                self.groups.get(&group).is_some_and(|members| members.iter().any(|a| self.online.contains(a)))
+            }
             (None, None) => self.agents.iter().any(|a| self.online.contains(a)),
         }
     }
@@ -102,9 +103,7 @@ pub fn is_missed(conv: &DotConversation, team: &Team, now: Timestamp, missed_aft
 
 /// When the conversation turns red by the deadline, if it is waiting for a reply.
 pub fn missed_deadline(conv: &DotConversation, missed_after: chrono::Duration) -> Option<Timestamp> {
-    conv.awaiting_reply_since
-        .filter(|_| !conv.closed)
-        .map(|since| since + missed_after)
+    conv.awaiting_reply_since.filter(|_| !conv.closed).map(|since| since + missed_after)
 }
 
 /// The dot `viewer` sees on `conv` at `now`.
@@ -124,7 +123,7 @@ pub fn dot(
     if conv.awaiting_reply_since.is_none() {
         return Dot::None;
     }
-    let unread = |v: &DotViewer| match (conv.last_visitor_message_at, v.last_read_at) {
+    let unread = |v: &DotViewer| match (conv.last_visitor_seq, v.last_read_seq) {
         (Some(wrote), Some(read)) => wrote > read,
         (Some(_), None) => true,
         (None, _) => false,
@@ -132,7 +131,7 @@ pub fn dot(
     let nobody_assigned = conv.assignee.is_none() && conv.group.is_none();
     let purple = match viewer {
         Some(v) => unread(v) && (nobody_assigned || team.is_assigned_to(conv, v.agent)),
-        None => nobody_assigned && conv.last_visitor_message_at.is_some(),
+        None => nobody_assigned && conv.last_visitor_seq.is_some(),
     };
     if purple { Dot::Purple } else { Dot::None }
 }

@@ -68,10 +68,8 @@ pub enum Caller {
 fn bearer(req: &HttpRequest) -> ApiResult<String> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or(ApiError::Unauthorized)?;
     let value = value.to_str().map_err(|_| ApiError::Unauthorized)?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .ok_or(ApiError::Unauthorized)?;
+    let token =
+        value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or(ApiError::Unauthorized)?;
     Ok(token.trim().to_owned())
 }
 
@@ -117,11 +115,8 @@ pub async fn resolve(req: &HttpRequest) -> ApiResult<Caller> {
     if session.revoked_at.is_some() || session.agent_id != claims.sub || session.expires_at <= millis(now) {
         return Err(ApiError::Unauthorized);
     }
-    let agent = agents::Entity::find_by_id(claims.sub)
-        .one(db)
-        .await?
-        .filter(|a| a.active)
-        .ok_or(ApiError::Unauthorized)?;
+    let agent =
+        agents::Entity::find_by_id(claims.sub).one(db).await?.filter(|a| a.active).ok_or(ApiError::Unauthorized)?;
     Ok(Caller::Agent(CurrentAgent {
         agent_id: Some(AgentId(agent.id)),
         session_id: Some(session.id),

@@ -1,8 +1,8 @@
 //! argon2id password hashing, off the async executor.
 
 use crate::error::{ApiError, ApiResult};
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 /// Hashes a password (PHC string).
 pub async fn hash(password: String) -> ApiResult<String> {

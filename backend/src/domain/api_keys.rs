@@ -8,7 +8,9 @@ use crate::entities::api_keys;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use shared::api::{ApiKey, CreateApiKey, CreatedApiKey, Role};
 use shared::{ApiKeyId, Page, Timestamp};
 use uuid::Uuid;

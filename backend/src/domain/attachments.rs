@@ -62,11 +62,7 @@ pub async fn for_messages(state: &AppState, message_ids: Vec<Uuid>) -> ApiResult
 fn clean_filename(name: Option<&str>) -> String {
     let name = name.unwrap_or("file");
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect();
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     if cleaned.trim().is_empty() { "file".into() } else { cleaned.trim().to_owned() }
 }
 
@@ -77,7 +73,8 @@ pub async fn upload(state: &AppState, uploader: Uuid, mut payload: Multipart) ->
     let mut received: Vec<(String, Bytes)> = Vec::new();
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|e| ApiError::Malformed(format!("invalid multipart body: {e}")))?;
-        let Some(filename) = field.content_disposition().and_then(|d| d.get_filename()).map(|f| clean_filename(Some(f)))
+        let Some(filename) =
+            field.content_disposition().and_then(|d| d.get_filename()).map(|f| clean_filename(Some(f)))
         else {
             // Not a file field: drain and ignore.
             while let Some(chunk) = field.next().await {

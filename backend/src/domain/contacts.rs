@@ -8,7 +8,9 @@ use crate::entities::contacts;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde_json::{Map, Value};
 use shared::api::{Contact, ContactDetail, CreateContact, UpdateContact};
 use shared::events::Event;
@@ -63,16 +65,20 @@ impl ContactFields {
 }
 
 /// Checks name, email and phone.
-pub fn validated_contact_fields(name: Option<&str>, email: Option<&str>, phone: Option<&str>) -> ApiResult<ContactFields> {
+pub fn validated_contact_fields(
+    name: Option<&str>,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> ApiResult<ContactFields> {
     let email = match validate::optional("email", email, MAX_SHORT_TEXT_CHARS)? {
         Some(Some(e)) => Some(Some(validate::email(&e)?)),
         other => other,
     };
     let phone = validate::optional("phone", phone, 40)?;
-    if let Some(Some(p)) = &phone {
-        if !p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
-            return Err(ApiError::invalid("phone may contain digits, spaces and + - ( ) . only"));
-        }
+    if let Some(Some(p)) = &phone
+        && !p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        return Err(ApiError::invalid("phone may contain digits, spaces and + - ( ) . only"));
     }
     Ok(ContactFields { name: validate::optional("name", name, MAX_SHORT_TEXT_CHARS)?, email, phone })
 }
@@ -136,7 +142,8 @@ pub async fn list(state: &AppState, query: ContactsQuery) -> ApiResult<Page<Cont
         let pattern = format!("%{escaped}%");
         let mut any = Condition::any();
         for col in [contacts::Column::Name, contacts::Column::Email, contacts::Column::Phone] {
-            any = any.add(Func::lower(Expr::col((contacts::Entity, col))).like(LikeExpr::new(pattern.clone()).escape('\\')));
+            any = any
+                .add(Func::lower(Expr::col((contacts::Entity, col))).like(LikeExpr::new(pattern.clone()).escape('\\')));
         }
         select = select.filter(any);
     }

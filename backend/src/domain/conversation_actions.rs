@@ -7,11 +7,11 @@ use super::validate;
 use crate::auth::CurrentAgent;
 use crate::clock::millis;
 use crate::db::EventScope;
-use crate::entities::{agents, attachments, conversations, events, groups, read_markers};
+use crate::entities::{agents, attachments, conversations, events, groups, messages, read_markers};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
 use shared::api::{AssignRequest, Conversation, Message, MessageKind, PostKind, PostMessage};
 use shared::events::Event;
 use shared::{ContactId, ConversationId};
@@ -121,7 +121,12 @@ async fn set_status(state: &AppState, me: &CurrentAgent, id: ConversationId, sta
 }
 
 /// Assigns an agent and/or a group, or nobody.
-pub async fn assign(state: &AppState, me: &CurrentAgent, id: ConversationId, input: AssignRequest) -> ApiResult<Conversation> {
+pub async fn assign(
+    state: &AppState,
+    me: &CurrentAgent,
+    id: ConversationId,
+    input: AssignRequest,
+) -> ApiResult<Conversation> {
     let db = state.db.conn();
     let agent = match input.agent_id {
         Some(agent) => Some(
@@ -135,7 +140,10 @@ pub async fn assign(state: &AppState, me: &CurrentAgent, id: ConversationId, inp
     };
     let group = match input.group_id {
         Some(group) => Some(
-            groups::Entity::find_by_id(group.0).one(db).await?.ok_or_else(|| ApiError::invalid("group_id is not a group"))?,
+            groups::Entity::find_by_id(group.0)
+                .one(db)
+                .await?
+                .ok_or_else(|| ApiError::invalid("group_id is not a group"))?,
         ),
         None => None,
     };
@@ -165,14 +173,23 @@ pub async fn assign(state: &AppState, me: &CurrentAgent, id: ConversationId, inp
 pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
     let agent = me.agent_id.ok_or_else(|| ApiError::invalid("only agents have read state"))?;
     load(state, id).await?;
+    let latest: Option<i64> = messages::Entity::find()
+        .select_only()
+        .column_as(messages::Column::Seq.max(), "latest")
+        .filter(messages::Column::ConversationId.eq(id.0))
+        .into_tuple::<Option<i64>>()
+        .one(state.db.conn())
+        .await?
+        .flatten();
     read_markers::Entity::insert(read_markers::ActiveModel {
         agent_id: Set(agent.0),
         conversation_id: Set(id.0),
+        read_seq: Set(latest.unwrap_or(0)),
         read_at: Set(millis(state.now())),
     })
     .on_conflict(
         OnConflict::columns([read_markers::Column::AgentId, read_markers::Column::ConversationId])
-            .update_column(read_markers::Column::ReadAt)
+            .update_columns([read_markers::Column::ReadSeq, read_markers::Column::ReadAt])
             .to_owned(),
     )
     .exec(state.db.conn())
@@ -186,10 +203,7 @@ pub async fn delete(state: &AppState, id: ConversationId) -> ApiResult<()> {
     let now = state.now();
     let mut txn = state.db.write().await?;
     let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
-    let files = attachments::Entity::find()
-        .filter(attachments::Column::ConversationId.eq(id.0))
-        .all(&*txn)
-        .await?;
+    let files = attachments::Entity::find().filter(attachments::Column::ConversationId.eq(id.0)).all(&*txn).await?;
     events::Entity::delete_many().filter(events::Column::ConversationId.eq(id.0)).exec(&*txn).await?;
     conversations::Entity::delete_by_id(id.0).exec(&*txn).await?;
     let contact = ContactId(conv.contact_id);
@@ -212,5 +226,5 @@ pub async fn create(state: &AppState, me: &CurrentAgent, contact: ContactId) -> 
     let id = super::widget::insert_conversation(&mut txn, contact, now).await?;
     txn.commit().await?;
     let row = find_row(state.db.conn(), id).await?;
-    Ok(convs::with_dots(state, me, &[row]).await?.pop().ok_or(ApiError::NotFound)?)
+    convs::with_dots(state, me, &[row]).await?.pop().ok_or(ApiError::NotFound)
 }

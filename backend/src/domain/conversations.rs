@@ -28,6 +28,7 @@ pub struct ConversationRow {
     pub group_id: Option<Uuid>,
     pub awaiting_reply_since: Option<i64>,
     pub last_visitor_message_at: Option<i64>,
+    pub last_visitor_seq: Option<i64>,
     pub missed_at: Option<i64>,
     pub last_activity_at: i64,
     pub last_message_preview: Option<String>,
@@ -45,7 +46,7 @@ impl ConversationRow {
             assignee: self.assignee_id.map(AgentId),
             group: self.group_id.map(GroupId),
             awaiting_reply_since: self.awaiting_reply_since.map(from_millis),
-            last_visitor_message_at: self.last_visitor_message_at.map(from_millis),
+            last_visitor_seq: self.last_visitor_seq,
         }
     }
 
@@ -97,7 +98,7 @@ impl DotContext {
                 .all(db)
                 .await?
                 .into_iter()
-                .map(|r| (r.conversation_id, r.read_at))
+                .map(|r| (r.conversation_id, r.read_seq))
                 .collect(),
             _ => HashMap::new(),
         };
@@ -106,10 +107,7 @@ impl DotContext {
 
     /// The viewer's dot on `row`.
     pub fn dot(&self, row: &ConversationRow) -> Dot {
-        let viewer = self.viewer.map(|agent| DotViewer {
-            agent,
-            last_read_at: self.reads.get(&row.id).copied().map(from_millis),
-        });
+        let viewer = self.viewer.map(|agent| DotViewer { agent, last_read_seq: self.reads.get(&row.id).copied() });
         dot(&row.dot_input(), viewer.as_ref(), &self.team, self.now, self.missed_after)
     }
 }
@@ -239,13 +237,9 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
     }
     if let Some(cursor) = query.cursor.as_deref() {
         let (at, id) = parse_cursor(cursor)?;
-        select = select.filter(
-            Condition::any().add(conversations::Column::LastActivityAt.lt(at)).add(
-                Condition::all()
-                    .add(conversations::Column::LastActivityAt.eq(at))
-                    .add(conversations::Column::Id.lt(id)),
-            ),
-        );
+        select = select.filter(Condition::any().add(conversations::Column::LastActivityAt.lt(at)).add(
+            Condition::all().add(conversations::Column::LastActivityAt.eq(at)).add(conversations::Column::Id.lt(id)),
+        ));
     }
     let mut rows = select
         .order_by_desc(conversations::Column::LastActivityAt)

@@ -128,11 +128,8 @@ pub async fn append_conversation(
 ) -> ApiResult<ConversationRow> {
     let row = find_row(&**txn, id).await?;
     let conversation = row.to_dto(shared::Dot::None);
-    let event = if created {
-        Event::ConversationCreated { conversation }
-    } else {
-        Event::ConversationUpdated { conversation }
-    };
+    let event =
+        if created { Event::ConversationCreated { conversation } } else { Event::ConversationUpdated { conversation } };
     let scope = EventScope { conversation: Some(id), contact: Some(ContactId(row.contact_id)), agents_only: true };
     txn.append(event, scope, now).await?;
     Ok(row)

@@ -10,8 +10,25 @@ pub fn markdown_to_html(markdown: &str) -> String {
     let mut raw = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH));
     let tags: HashSet<&str> = [
-        "p", "br", "strong", "em", "del", "code", "pre", "ul", "ol", "li", "a", "blockquote", "h1", "h2", "h3",
-        "h4", "h5", "h6", "hr",
+        "p",
+        "br",
+        "strong",
+        "em",
+        "del",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
     ]
     .into();
     ammonia::Builder::default()
@@ -100,11 +117,14 @@ mod tests {
 
     #[test]
     fn strips_scripts_and_dangerous_urls() {
-        let html = markdown_to_html("<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))");
+        let html = markdown_to_html(
+            "<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) <a href=\"javascript:x\">y</a>",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("<img"), "{html}");
-        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(html.contains(">x</a>"), "the safe part of the link stays: {html}");
     }
 
     #[test]

@@ -128,9 +128,15 @@ pub async fn delete(state: &AppState, id: SavedReplyId) -> ApiResult<()> {
 }
 
 /// The saved reply with its placeholders filled for a conversation's contact and the caller.
-pub async fn render(state: &AppState, me: &CurrentAgent, id: SavedReplyId, conversation: ConversationId) -> ApiResult<RenderedSavedReply> {
+pub async fn render(
+    state: &AppState,
+    me: &CurrentAgent,
+    id: SavedReplyId,
+    conversation: ConversationId,
+) -> ApiResult<RenderedSavedReply> {
     let reply = load(state, id).await?;
-    let conv = conversations::Entity::find_by_id(conversation.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
+    let conv =
+        conversations::Entity::find_by_id(conversation.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
     let contact = super::contacts::load(state, shared::ContactId(conv.contact_id)).await?;
     let first_name = contact.name.as_deref().and_then(|n| n.split_whitespace().next());
     let body = fill_placeholders(
@@ -145,4 +151,3 @@ pub async fn render(state: &AppState, me: &CurrentAgent, id: SavedReplyId, conve
     );
     Ok(RenderedSavedReply { body })
 }
-

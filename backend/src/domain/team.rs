@@ -200,10 +200,8 @@ pub async fn revoke_sessions(state: &AppState, agent: AgentId, keep: Option<Uuid
 
 async fn group_dto(state: &AppState, rows: Vec<groups::Model>) -> ApiResult<Vec<Group>> {
     let ids: Vec<Uuid> = rows.iter().map(|g| g.id).collect();
-    let members = group_members::Entity::find()
-        .filter(group_members::Column::GroupId.is_in(ids))
-        .all(state.db.conn())
-        .await?;
+    let members =
+        group_members::Entity::find().filter(group_members::Column::GroupId.is_in(ids)).all(state.db.conn()).await?;
     let mut by_group: HashMap<Uuid, Vec<AgentId>> = HashMap::new();
     for m in members {
         by_group.entry(m.group_id).or_default().push(AgentId(m.agent_id));
@@ -241,13 +239,9 @@ pub async fn get_group(state: &AppState, id: GroupId) -> ApiResult<Group> {
 /// Creates a group (admin).
 pub async fn create_group(state: &AppState, name: &str) -> ApiResult<Group> {
     let name = validate::required("name", name)?;
-    let model = groups::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        name: Set(name),
-        created_at: Set(millis(state.now())),
-    }
-    .insert(state.db.conn())
-    .await?;
+    let model = groups::ActiveModel { id: Set(Uuid::now_v7()), name: Set(name), created_at: Set(millis(state.now())) }
+        .insert(state.db.conn())
+        .await?;
     get_group(state, GroupId(model.id)).await
 }
 
@@ -280,10 +274,11 @@ pub async fn set_members(state: &AppState, id: GroupId, agent_ids: Vec<AgentId>)
     let txn = state.db.write().await?;
     group_members::Entity::delete_many().filter(group_members::Column::GroupId.eq(id.0)).exec(&*txn).await?;
     if !unique.is_empty() {
-        group_members::Entity::insert_many(unique.into_iter().map(|agent_id| group_members::ActiveModel {
-            group_id: Set(id.0),
-            agent_id: Set(agent_id),
-        }))
+        group_members::Entity::insert_many(
+            unique
+                .into_iter()
+                .map(|agent_id| group_members::ActiveModel { group_id: Set(id.0), agent_id: Set(agent_id) }),
+        )
         .exec(&*txn)
         .await?;
     }

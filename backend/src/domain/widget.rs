@@ -96,6 +96,7 @@ pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Ti
         group_id: Set(None),
         awaiting_reply_since: Set(None),
         last_visitor_message_at: Set(None),
+        last_visitor_seq: Set(None),
         missed_at: Set(None),
         last_activity_at: Set(millis(now)),
         last_message_preview: Set(None),
@@ -111,7 +112,11 @@ pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Ti
 /// Stores a visitor message: in their open conversation, reopening the latest
 /// one if it was closed, or in a new one. A retry with the same `client_id`
 /// returns the stored message (`false`).
-pub async fn post(state: &AppState, me: &CurrentVisitor, input: WidgetPostMessage) -> ApiResult<(VisitorMessage, bool)> {
+pub async fn post(
+    state: &AppState,
+    me: &CurrentVisitor,
+    input: WidgetPostMessage,
+) -> ApiResult<(VisitorMessage, bool)> {
     me.ensure_can_write()?;
     let client_id = validate::client_id(&input.client_id)?;
     let body = validate::message_body(&input.body, input.attachment_ids.len())?;
@@ -160,6 +165,7 @@ pub async fn post(state: &AppState, me: &CurrentVisitor, input: WidgetPostMessag
     }
     model.awaiting_reply_since = Set(Some(awaiting));
     model.last_visitor_message_at = Set(Some(millis(now)));
+    model.last_visitor_seq = Set(Some(message.seq));
     model.last_activity_at = Set(millis(now));
     model.last_message_preview = Set(preview);
     let conv = model.update(&*txn).await?;
@@ -175,7 +181,11 @@ pub async fn post(state: &AppState, me: &CurrentVisitor, input: WidgetPostMessag
 }
 
 /// Fills the visitor's own name, email and phone (contact-form bot, `setContact`).
-pub async fn update_contact(state: &AppState, me: &CurrentVisitor, input: WidgetContactUpdate) -> ApiResult<VisitorContact> {
+pub async fn update_contact(
+    state: &AppState,
+    me: &CurrentVisitor,
+    input: WidgetContactUpdate,
+) -> ApiResult<VisitorContact> {
     me.ensure_can_write()?;
     let fields = validated_contact_fields(input.name.as_deref(), input.email.as_deref(), input.phone.as_deref())?;
     let now = state.now();
@@ -187,10 +197,5 @@ pub async fn update_contact(state: &AppState, me: &CurrentVisitor, input: Widget
     let contact = model.update(&*txn).await?;
     contact_dto_event(&mut txn, &contact, now).await?;
     txn.commit().await?;
-    Ok(VisitorContact {
-        id: ContactId(contact.id),
-        name: contact.name,
-        email: contact.email,
-        phone: contact.phone,
-    })
+    Ok(VisitorContact { id: ContactId(contact.id), name: contact.name, email: contact.email, phone: contact.phone })
 }

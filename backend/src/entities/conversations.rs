@@ -13,6 +13,7 @@ pub struct Model {
     pub group_id: Option<Uuid>,
     pub awaiting_reply_since: Option<i64>,
     pub last_visitor_message_at: Option<i64>,
+    pub last_visitor_seq: Option<i64>,
     pub missed_at: Option<i64>,
     pub last_activity_at: i64,
     #[sea_orm(column_type = "Text", nullable)]

@@ -9,6 +9,7 @@ pub struct Model {
     pub agent_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub conversation_id: Uuid,
+    pub read_seq: i64,
     pub read_at: i64,
 }
 

@@ -19,7 +19,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 403, body = ErrorBody, description = "`forbidden`"),
 ))]
 #[get("/api/v1/agents")]
-async fn list(state: web::Data<AppState>, _me: CurrentAgent, query: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Agent>>> {
+async fn list(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Agent>>> {
     let q = query.into_inner();
     Ok(web::Json(team::list_agents(&state, q.cursor, validate::page_size(q.limit)).await?))
 }
@@ -61,6 +65,11 @@ async fn get_one(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Ag
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[patch("/api/v1/agents/{id}")]
-async fn update(state: web::Data<AppState>, _admin: Admin, id: web::Path<AgentId>, body: web::Json<UpdateAgent>) -> ApiResult<web::Json<Agent>> {
+async fn update(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    id: web::Path<AgentId>,
+    body: web::Json<UpdateAgent>,
+) -> ApiResult<web::Json<Agent>> {
     Ok(web::Json(team::update_agent(&state, *id, body.into_inner()).await?))
 }

@@ -18,7 +18,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 429, body = ErrorBody, description = "`rate_limited` (see `Retry-After`)"),
 ))]
 #[post("/api/v1/auth/login")]
-async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginRequest>) -> ApiResult<web::Json<TokenPair>> {
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<web::Json<TokenPair>> {
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     Ok(web::Json(sessions::login(&state, body.into_inner(), &ip).await?))
 }
@@ -66,6 +70,10 @@ async fn get_me(state: web::Data<AppState>, me: CurrentAgent) -> ApiResult<web::
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[patch("/api/v1/me")]
-async fn update_me(state: web::Data<AppState>, me: CurrentAgent, body: web::Json<UpdateMe>) -> ApiResult<web::Json<Agent>> {
+async fn update_me(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    body: web::Json<UpdateMe>,
+) -> ApiResult<web::Json<Agent>> {
     Ok(web::Json(sessions::update_me(&state, &me, body.into_inner()).await?))
 }

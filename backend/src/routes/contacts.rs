@@ -18,7 +18,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 403, body = ErrorBody, description = "`forbidden`"),
 ))]
 #[get("/api/v1/contacts")]
-async fn list(state: web::Data<AppState>, _me: CurrentAgent, query: web::Query<ContactsQuery>) -> ApiResult<web::Json<Page<Contact>>> {
+async fn list(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    query: web::Query<ContactsQuery>,
+) -> ApiResult<web::Json<Page<Contact>>> {
     Ok(web::Json(contacts::list(&state, query.into_inner()).await?))
 }
 
@@ -31,7 +35,11 @@ async fn list(state: web::Data<AppState>, _me: CurrentAgent, query: web::Query<C
     (status = 422, body = ErrorBody, description = "`validation_failed`: bad email or phone, attribute limits"),
 ))]
 #[post("/api/v1/contacts")]
-async fn create(state: web::Data<AppState>, _me: CurrentAgent, body: web::Json<CreateContact>) -> ApiResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    body: web::Json<CreateContact>,
+) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(contacts::create(&state, body.into_inner()).await?))
 }
 
@@ -43,7 +51,11 @@ async fn create(state: web::Data<AppState>, _me: CurrentAgent, body: web::Json<C
     (status = 404, body = ErrorBody, description = "`not_found`"),
 ))]
 #[get("/api/v1/contacts/{id}")]
-async fn get_one(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<ContactId>) -> ApiResult<web::Json<ContactDetail>> {
+async fn get_one(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ContactId>,
+) -> ApiResult<web::Json<ContactDetail>> {
     Ok(web::Json(contacts::detail(&state, &me, *id).await?))
 }
 
@@ -58,7 +70,12 @@ async fn get_one(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<Con
     (status = 422, body = ErrorBody, description = "`validation_failed`: bad email or phone, attribute limits"),
 ))]
 #[patch("/api/v1/contacts/{id}")]
-async fn update(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<ContactId>, body: web::Json<UpdateContact>) -> ApiResult<web::Json<Contact>> {
+async fn update(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    id: web::Path<ContactId>,
+    body: web::Json<UpdateContact>,
+) -> ApiResult<web::Json<Contact>> {
     Ok(web::Json(contacts::update(&state, *id, body.into_inner()).await?))
 }
 
@@ -82,6 +99,10 @@ async fn ban(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Contac
     (status = 404, body = ErrorBody, description = "`not_found`"),
 ))]
 #[post("/api/v1/contacts/{id}/unban")]
-async fn unban(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<ContactId>) -> ApiResult<web::Json<Contact>> {
+async fn unban(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    id: web::Path<ContactId>,
+) -> ApiResult<web::Json<Contact>> {
     Ok(web::Json(contacts::set_banned(&state, *id, false).await?))
 }

@@ -27,7 +27,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[get("/api/v1/conversations")]
-async fn list(state: web::Data<AppState>, me: CurrentAgent, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<Conversation>>> {
+async fn list(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<Page<Conversation>>> {
     Ok(web::Json(convs::list(&state, &me, query.into_inner()).await?))
 }
 
@@ -40,7 +44,11 @@ async fn list(state: web::Data<AppState>, me: CurrentAgent, query: web::Query<Li
     (status = 404, body = ErrorBody, description = "`not_found`: no such contact"),
 ))]
 #[post("/api/v1/conversations")]
-async fn create(state: web::Data<AppState>, me: CurrentAgent, body: web::Json<CreateConversation>) -> ApiResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    body: web::Json<CreateConversation>,
+) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(actions::create(&state, &me, body.contact_id).await?))
 }
 
@@ -52,7 +60,11 @@ async fn create(state: web::Data<AppState>, me: CurrentAgent, body: web::Json<Cr
     (status = 404, body = ErrorBody, description = "`not_found`"),
 ))]
 #[get("/api/v1/conversations/{id}")]
-async fn get_one(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<ConversationId>) -> ApiResult<web::Json<ConversationDetail>> {
+async fn get_one(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> ApiResult<web::Json<ConversationDetail>> {
     let conversation = convs::get(&state, &me, *id).await?;
     let contact = contacts::load(&state, conversation.contact_id).await?.into();
     Ok(web::Json(ConversationDetail { conversation, contact }))
@@ -66,7 +78,11 @@ async fn get_one(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<Con
     (status = 404, body = ErrorBody, description = "`not_found`"),
 ))]
 #[delete("/api/v1/conversations/{id}")]
-async fn remove(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<ConversationId>) -> ApiResult<HttpResponse> {
+async fn remove(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> ApiResult<HttpResponse> {
     actions::delete(&state, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -79,7 +95,11 @@ async fn remove(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Con
     (status = 404, body = ErrorBody, description = "`not_found`"),
 ))]
 #[post("/api/v1/conversations/{id}/close")]
-async fn close(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<ConversationId>) -> ApiResult<web::Json<Conversation>> {
+async fn close(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> ApiResult<web::Json<Conversation>> {
     Ok(web::Json(actions::close(&state, &me, *id).await?))
 }
 
@@ -91,7 +111,11 @@ async fn close(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<Conve
     (status = 404, body = ErrorBody, description = "`not_found`"),
 ))]
 #[post("/api/v1/conversations/{id}/reopen")]
-async fn reopen(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<ConversationId>) -> ApiResult<web::Json<Conversation>> {
+async fn reopen(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> ApiResult<web::Json<Conversation>> {
     Ok(web::Json(actions::reopen(&state, &me, *id).await?))
 }
 
@@ -105,7 +129,12 @@ async fn reopen(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<Conv
     (status = 422, body = ErrorBody, description = "`validation_failed`: unknown or inactive agent, unknown group"),
 ))]
 #[post("/api/v1/conversations/{id}/assign")]
-async fn assign(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<ConversationId>, body: web::Json<AssignRequest>) -> ApiResult<web::Json<Conversation>> {
+async fn assign(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+    body: web::Json<AssignRequest>,
+) -> ApiResult<web::Json<Conversation>> {
     Ok(web::Json(actions::assign(&state, &me, *id, body.into_inner()).await?))
 }
 
@@ -118,6 +147,10 @@ async fn assign(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<Conv
     (status = 422, body = ErrorBody, description = "`validation_failed`: API keys have no read state"),
 ))]
 #[post("/api/v1/conversations/{id}/read")]
-async fn read(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<ConversationId>) -> ApiResult<web::Json<Conversation>> {
+async fn read(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> ApiResult<web::Json<Conversation>> {
     Ok(web::Json(actions::mark_read(&state, &me, *id).await?))
 }

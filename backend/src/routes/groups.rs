@@ -19,7 +19,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 403, body = ErrorBody, description = "`forbidden`"),
 ))]
 #[get("/api/v1/groups")]
-async fn list(state: web::Data<AppState>, _me: CurrentAgent, query: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Group>>> {
+async fn list(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Group>>> {
     let q = query.into_inner();
     Ok(web::Json(team::list_groups(&state, q.cursor, validate::page_size(q.limit)).await?))
 }
@@ -61,7 +65,12 @@ async fn get_one(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Gr
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[patch("/api/v1/groups/{id}")]
-async fn rename(state: web::Data<AppState>, _admin: Admin, id: web::Path<GroupId>, body: web::Json<GroupInput>) -> ApiResult<web::Json<Group>> {
+async fn rename(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    id: web::Path<GroupId>,
+    body: web::Json<GroupInput>,
+) -> ApiResult<web::Json<Group>> {
     Ok(web::Json(team::rename_group(&state, *id, &body.name).await?))
 }
 
@@ -88,6 +97,11 @@ async fn remove(state: web::Data<AppState>, _admin: Admin, id: web::Path<GroupId
     (status = 422, body = ErrorBody, description = "`validation_failed`: unknown agent"),
 ))]
 #[put("/api/v1/groups/{id}/members")]
-async fn members(state: web::Data<AppState>, _admin: Admin, id: web::Path<GroupId>, body: web::Json<SetMembers>) -> ApiResult<web::Json<Group>> {
+async fn members(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    id: web::Path<GroupId>,
+    body: web::Json<SetMembers>,
+) -> ApiResult<web::Json<Group>> {
     Ok(web::Json(team::set_members(&state, *id, body.into_inner().agent_ids).await?))
 }

@@ -18,7 +18,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 403, body = ErrorBody, description = "`admin_only`, `forbidden`"),
 ))]
 #[get("/api/v1/api-keys")]
-async fn list(state: web::Data<AppState>, _admin: Admin, query: web::Query<PageQuery>) -> ApiResult<web::Json<Page<ApiKey>>> {
+async fn list(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<ApiKey>>> {
     let q = query.into_inner();
     Ok(web::Json(api_keys::list(&state, q.cursor, validate::page_size(q.limit)).await?))
 }

@@ -20,7 +20,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 404, body = ErrorBody, description = "`not_found`"),
 ))]
 #[get("/api/v1/conversations/{id}/messages")]
-async fn list(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<ConversationId>, query: web::Query<MessagesQuery>) -> ApiResult<web::Json<Page<Message>>> {
+async fn list(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    id: web::Path<ConversationId>,
+    query: web::Query<MessagesQuery>,
+) -> ApiResult<web::Json<Page<Message>>> {
     Ok(web::Json(msgs::list(&state, *id, query.into_inner()).await?))
 }
 
@@ -38,7 +43,12 @@ async fn list(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Conve
     (status = 422, body = ErrorBody, description = "`validation_failed`: empty or too long body, bad client_id, unavailable attachment"),
 ))]
 #[post("/api/v1/conversations/{id}/messages")]
-async fn create(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<ConversationId>, body: web::Json<PostMessage>) -> ApiResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+    body: web::Json<PostMessage>,
+) -> ApiResult<HttpResponse> {
     let (message, created) = actions::post(&state, &me, *id, body.into_inner()).await?;
     Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(message))
 }

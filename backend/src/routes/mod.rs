@@ -28,13 +28,9 @@ pub struct PageQuery {
 
 /// Registers every route and the extractor settings that turn bad input into JSON errors.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::JsonConfig::default()
-            .limit(shared::limits::MAX_JSON_BYTES)
-            .error_handler(json_error),
-    )
-    .app_data(web::PathConfig::default().error_handler(path_error))
-    .app_data(web::QueryConfig::default().error_handler(query_error));
+    cfg.app_data(web::JsonConfig::default().limit(shared::limits::MAX_JSON_BYTES).error_handler(json_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(web::QueryConfig::default().error_handler(query_error));
     health::configure(cfg);
     openapi::configure(cfg);
     auth::configure(cfg);

@@ -1,6 +1,8 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
-use super::{agents, attachments, auth, contacts, conversations, groups, health, keys, messages, saved_replies, widget};
+use super::{
+    agents, attachments, auth, contacts, conversations, groups, health, keys, messages, saved_replies, widget,
+};
 use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};

@@ -17,7 +17,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 403, body = ErrorBody, description = "`forbidden`"),
 ))]
 #[get("/api/v1/saved-replies")]
-async fn list(state: web::Data<AppState>, _me: CurrentAgent, query: web::Query<SavedRepliesQuery>) -> ApiResult<web::Json<Page<SavedReply>>> {
+async fn list(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    query: web::Query<SavedRepliesQuery>,
+) -> ApiResult<web::Json<Page<SavedReply>>> {
     Ok(web::Json(replies::list(&state, query.into_inner()).await?))
 }
 
@@ -31,7 +35,11 @@ async fn list(state: web::Data<AppState>, _me: CurrentAgent, query: web::Query<S
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[post("/api/v1/saved-replies")]
-async fn create(state: web::Data<AppState>, _me: CurrentAgent, body: web::Json<SavedReplyInput>) -> ApiResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    body: web::Json<SavedReplyInput>,
+) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(replies::create(&state, body.into_inner()).await?))
 }
 
@@ -43,7 +51,11 @@ async fn create(state: web::Data<AppState>, _me: CurrentAgent, body: web::Json<S
     (status = 404, body = ErrorBody, description = "`not_found`"),
 ))]
 #[get("/api/v1/saved-replies/{id}")]
-async fn get_one(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<SavedReplyId>) -> ApiResult<web::Json<SavedReply>> {
+async fn get_one(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    id: web::Path<SavedReplyId>,
+) -> ApiResult<web::Json<SavedReply>> {
     Ok(web::Json(replies::get(&state, *id).await?))
 }
 
@@ -58,7 +70,12 @@ async fn get_one(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Sa
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[put("/api/v1/saved-replies/{id}")]
-async fn update(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<SavedReplyId>, body: web::Json<SavedReplyInput>) -> ApiResult<web::Json<SavedReply>> {
+async fn update(
+    state: web::Data<AppState>,
+    _me: CurrentAgent,
+    id: web::Path<SavedReplyId>,
+    body: web::Json<SavedReplyInput>,
+) -> ApiResult<web::Json<SavedReply>> {
     Ok(web::Json(replies::update(&state, *id, body.into_inner()).await?))
 }
 
@@ -84,6 +101,11 @@ async fn remove(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Sav
     (status = 404, body = ErrorBody, description = "`not_found`: saved reply or conversation"),
 ))]
 #[post("/api/v1/saved-replies/{id}/render")]
-async fn render(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<SavedReplyId>, body: web::Json<RenderSavedReply>) -> ApiResult<web::Json<RenderedSavedReply>> {
+async fn render(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<SavedReplyId>,
+    body: web::Json<RenderSavedReply>,
+) -> ApiResult<web::Json<RenderedSavedReply>> {
     Ok(web::Json(replies::render(&state, &me, *id, body.conversation_id).await?))
 }

@@ -6,7 +6,10 @@ use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use shared::ErrorBody;
-use shared::api::{StartSession, Uploaded, VisitorContact, VisitorMessage, WidgetContactUpdate, WidgetConversation, WidgetPostMessage, WidgetSession};
+use shared::api::{
+    StartSession, Uploaded, VisitorContact, VisitorMessage, WidgetContactUpdate, WidgetConversation, WidgetPostMessage,
+    WidgetSession,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(start).service(conversation).service(post_message).service(upload).service(contact);
@@ -19,7 +22,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[post("/api/v1/widget/sessions")]
-async fn start(state: web::Data<AppState>, req: HttpRequest, body: Option<web::Json<StartSession>>) -> ApiResult<HttpResponse> {
+async fn start(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Option<web::Json<StartSession>>,
+) -> ApiResult<HttpResponse> {
     let input = body.map(web::Json::into_inner).unwrap_or(StartSession { page_url: None });
     let browser = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     Ok(HttpResponse::Created().json(widget::start_session(&state, input, browser).await?))
@@ -47,7 +54,11 @@ async fn conversation(state: web::Data<AppState>, me: CurrentVisitor) -> ApiResu
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[post("/api/v1/widget/messages")]
-async fn post_message(state: web::Data<AppState>, me: CurrentVisitor, body: web::Json<WidgetPostMessage>) -> ApiResult<HttpResponse> {
+async fn post_message(
+    state: web::Data<AppState>,
+    me: CurrentVisitor,
+    body: web::Json<WidgetPostMessage>,
+) -> ApiResult<HttpResponse> {
     let (message, created) = widget::post(&state, &me, body.into_inner()).await?;
     Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(message))
 }
@@ -78,6 +89,10 @@ async fn upload(state: web::Data<AppState>, me: CurrentVisitor, payload: Multipa
     (status = 422, body = ErrorBody, description = "`validation_failed`: bad email or phone"),
 ))]
 #[patch("/api/v1/widget/contact")]
-async fn contact(state: web::Data<AppState>, me: CurrentVisitor, body: web::Json<WidgetContactUpdate>) -> ApiResult<web::Json<VisitorContact>> {
+async fn contact(
+    state: web::Data<AppState>,
+    me: CurrentVisitor,
+    body: web::Json<WidgetContactUpdate>,
+) -> ApiResult<web::Json<VisitorContact>> {
     Ok(web::Json(widget::update_contact(&state, &me, body.into_inner()).await?))
 }

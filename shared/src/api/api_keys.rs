@@ -1,6 +1,6 @@
-use chrono::{DateTime, Utc};
 use super::{Role, dto};
-use crate::{ApiKeyId};
+use crate::ApiKeyId;
+use chrono::{DateTime, Utc};
 
 dto! {
     /// An API key, without its secret.

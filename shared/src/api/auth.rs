@@ -1,6 +1,6 @@
-use chrono::{DateTime, Utc};
 use super::{dto, string_enum};
-use crate::{AgentId};
+use crate::AgentId;
+use chrono::{DateTime, Utc};
 
 string_enum! {
     /// What an agent may do: admins also manage agents, groups, API keys and settings.

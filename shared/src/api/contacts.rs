@@ -1,6 +1,6 @@
-use chrono::{DateTime, Utc};
 use super::dto;
-use crate::{ContactId};
+use crate::ContactId;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 dto! {

@@ -1,6 +1,6 @@
-use chrono::{DateTime, Utc};
 use super::{Contact, dto, string_enum};
 use crate::{AgentId, ContactId, ConversationId, Dot, GroupId};
+use chrono::{DateTime, Utc};
 
 string_enum! {
     /// Whether a conversation is open.

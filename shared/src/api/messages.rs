@@ -1,6 +1,6 @@
-use chrono::{DateTime, Utc};
 use super::{dto, string_enum};
 use crate::{AgentId, AttachmentId, ConversationId, MessageId};
+use chrono::{DateTime, Utc};
 
 string_enum! {
     /// What a message is.

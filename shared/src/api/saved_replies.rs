@@ -1,6 +1,6 @@
-use chrono::{DateTime, Utc};
 use super::{dto, string_enum};
 use crate::{ConversationId, SavedReplyId};
+use chrono::{DateTime, Utc};
 
 string_enum! {
     /// A short saved reply, or a longer formatted template.

@@ -1,6 +1,6 @@
-use chrono::{DateTime, Utc};
 use super::{Availability, Role, dto};
 use crate::{AgentId, GroupId};
+use chrono::{DateTime, Utc};
 
 dto! {
     /// `POST /agents` (admin).

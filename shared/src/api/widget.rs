@@ -1,9 +1,9 @@
 //! What visitors see: separate types so that nothing agent-only (comments,
 //! system notes, read state) can reach the widget by accident.
 
-use chrono::{DateTime, Utc};
 use super::{Attachment, ConversationStatus, dto, string_enum};
 use crate::{ContactId, ConversationId, MessageId};
+use chrono::{DateTime, Utc};
 
 string_enum! {
     /// Who wrote a message, from the visitor's side.

@@ -34,12 +34,12 @@ fn waiting(assignee: Option<u128>, grp: Option<u128>, since: i64) -> DotConversa
         assignee: assignee.map(agent),
         group: grp.map(group),
         awaiting_reply_since: Some(t(since)),
-        last_visitor_message_at: Some(t(since)),
+        last_visitor_seq: Some(since),
     }
 }
 
-fn viewer(who: u128, read_at: Option<i64>) -> DotViewer {
-    DotViewer { agent: agent(who), last_read_at: read_at.map(t) }
+fn viewer(who: u128, read_seq: Option<i64>) -> DotViewer {
+    DotViewer { agent: agent(who), last_read_seq: read_seq }
 }
 
 const MISSED: Duration = Duration::seconds(30);
@@ -63,9 +63,9 @@ fn unassigned_new_conversation_is_purple_for_everyone_until_they_open_it() {
     check(conv, Some(viewer(ANA, None)), &[ANA], 1, Dot::Purple);
     check(conv, Some(viewer(CAT, None)), &[ANA], 1, Dot::Purple);
     check(conv, Some(viewer(ANA, Some(2))), &[ANA], 3, Dot::None);
-    // Reading before the visitor wrote again does not count.
+    // Having read up to an earlier message does not count.
     let mut again = conv;
-    again.last_visitor_message_at = Some(t(5));
+    again.last_visitor_seq = Some(5);
     check(again, Some(viewer(ANA, Some(2))), &[ANA], 6, Dot::Purple);
 }
 
@@ -145,7 +145,7 @@ fn conversation_without_visitor_message_has_no_dot() {
         assignee: None,
         group: None,
         awaiting_reply_since: None,
-        last_visitor_message_at: None,
+        last_visitor_seq: None,
     };
     check(conv, Some(viewer(ANA, None)), &[], 100, Dot::None);
 }

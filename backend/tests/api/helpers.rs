@@ -1,0 +1,275 @@
+//! The test harness: a real server on port 0 with a fresh database (SQLite file
+//! or a new PostgreSQL database), an injected clock and typed request helpers.
+
+use backend::clock::ManualClock;
+use backend::config::{Secret, Settings};
+use backend::startup::Application;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::api::*;
+use shared::{ConversationId, ErrorBody, ErrorCode};
+use std::sync::Arc;
+
+pub const ADMIN_EMAIL: &str = "admin@natter.test";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub state: backend::state::AppState,
+    pub admin: TokenPair,
+    pub data_dir: tempfile::TempDir,
+    pg_database: Option<String>,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+fn pg_url_for(database: &str) -> String {
+    let admin = pg_admin_url();
+    let (base, _) = admin.rsplit_once('/').unwrap_or((&admin, ""));
+    format!("{base}/{database}")
+}
+
+async fn pg_execute(sql: String) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::ConnectionTrait;
+    let conn = sea_orm::Database::connect(pg_admin_url()).await?;
+    conn.execute_unprepared(&sql).await?;
+    conn.close().await
+}
+
+/// Starts the app on `backend`, or `None` when PostgreSQL is not reachable and
+/// `NATTER_REQUIRE_POSTGRES` is not set (then the test is skipped with a note).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// As [`spawn_app`], with settings adjusted by `tweak`.
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
+    settings.admin_email = Some(ADMIN_EMAIL.into());
+    settings.admin_password = Some(Secret(ADMIN_PASSWORD.into()));
+    settings.log = "warn".into();
+    let mut pg_database = None;
+    if backend == Backend::Postgres {
+        let name = format!("natter_t_{}", uuid::Uuid::new_v4().simple());
+        if let Err(e) = pg_execute(format!("CREATE DATABASE {name}")).await {
+            if std::env::var("NATTER_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                panic!("PostgreSQL is required but not reachable: {e}");
+            }
+            eprintln!("skipping: PostgreSQL is not reachable ({e})");
+            return None;
+        }
+        settings.database_url = Some(Secret(pg_url_for(&name)));
+        pg_database = Some(name);
+    }
+    tweak(&mut settings);
+    let clock = ManualClock::new(chrono::Utc::now());
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("app builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let mut test = TestApp { base, client, clock, state, admin: placeholder_tokens(), data_dir, pg_database };
+    test.admin = test.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    Some(test)
+}
+
+fn placeholder_tokens() -> TokenPair {
+    TokenPair {
+        access_token: String::new(),
+        refresh_token: String::new(),
+        expires_in: 0,
+        agent: Agent {
+            id: shared::AgentId(uuid::Uuid::nil()),
+            name: String::new(),
+            email: String::new(),
+            role: Role::Agent,
+            availability: Availability::Offline,
+            active: false,
+            created_at: chrono::Utc::now(),
+        },
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_database.take() {
+            // Drop the database from a thread of its own: this runtime is ending.
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    let _ = rt.block_on(pg_execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// An answer: status, headers and body.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub bytes: bytes::Bytes,
+}
+
+impl Answer {
+    pub async fn from(response: Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("body");
+        Self { status, headers, bytes }
+    }
+
+    /// The body as `T`, asserting the status first.
+    #[track_caller]
+    pub fn json<T: DeserializeOwned>(&self, status: u16) -> T {
+        assert_eq!(self.status.as_u16(), status, "body: {}", String::from_utf8_lossy(&self.bytes));
+        serde_json::from_slice(&self.bytes).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.bytes)))
+    }
+
+    /// Asserts an error answer with `status` and `code`.
+    #[track_caller]
+    pub fn error(&self, status: u16, code: ErrorCode) {
+        let body: ErrorBody = self.json(status);
+        assert_eq!(body.error.code, code, "message: {}", body.error.message);
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => builder.bearer_auth(t),
+            None => builder,
+        }
+    }
+
+    pub async fn send(&self, builder: RequestBuilder) -> Answer {
+        Answer::from(builder.send().await.expect("request sent")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.send(self.request(Method::GET, path, Some(token))).await
+    }
+
+    pub async fn post<B: Serialize>(&self, path: &str, token: &str, body: &B) -> Answer {
+        self.send(self.request(Method::POST, path, Some(token)).json(body)).await
+    }
+
+    pub async fn post_empty(&self, path: &str, token: &str) -> Answer {
+        self.send(self.request(Method::POST, path, Some(token))).await
+    }
+
+    pub async fn patch<B: Serialize>(&self, path: &str, token: &str, body: &B) -> Answer {
+        self.send(self.request(Method::PATCH, path, Some(token)).json(body)).await
+    }
+
+    pub async fn put<B: Serialize>(&self, path: &str, token: &str, body: &B) -> Answer {
+        self.send(self.request(Method::PUT, path, Some(token)).json(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Answer {
+        self.send(self.request(Method::DELETE, path, Some(token))).await
+    }
+
+    pub fn admin_token(&self) -> &str {
+        &self.admin.access_token
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> TokenPair {
+        let body = LoginRequest { email: email.into(), password: password.into() };
+        self.send(self.request(Method::POST, "/api/v1/auth/login", None).json(&body)).await.json(200)
+    }
+
+    /// Creates an agent (as admin) and logs them in.
+    pub async fn new_agent(&self, name: &str, role: Role) -> TokenPair {
+        let email = format!("{}@natter.test", name.to_lowercase());
+        let input =
+            CreateAgent { name: name.into(), email: email.clone(), password: "password123".into(), role: Some(role) };
+        let _: Agent = self.post("/api/v1/agents", self.admin_token(), &input).await.json(201);
+        self.login(&email, "password123").await
+    }
+
+    /// Starts a visitor session.
+    pub async fn new_visitor(&self) -> WidgetSession {
+        let body = StartSession { page_url: Some("https://shop.example/pricing".into()) };
+        self.send(self.request(Method::POST, "/api/v1/widget/sessions", None).json(&body)).await.json(201)
+    }
+
+    /// A visitor message; returns the visitor's conversation id.
+    pub async fn visitor_says(&self, visitor: &WidgetSession, text: &str) -> ConversationId {
+        let body = WidgetPostMessage {
+            body: text.into(),
+            client_id: uuid::Uuid::new_v4().to_string(),
+            attachment_ids: vec![],
+        };
+        let _: VisitorMessage = self.post("/api/v1/widget/messages", &visitor.token, &body).await.json(201);
+        let thread: WidgetConversation = self.get("/api/v1/widget/conversation", &visitor.token).await.json(200);
+        thread.conversation.expect("a conversation").id
+    }
+
+    /// Posts a reply or comment as `token`.
+    pub async fn agent_says(&self, token: &str, conv: ConversationId, kind: PostKind, text: &str) -> Message {
+        let body = PostMessage {
+            kind,
+            body: text.into(),
+            client_id: uuid::Uuid::new_v4().to_string(),
+            attachment_ids: vec![],
+        };
+        self.post(&format!("/api/v1/conversations/{conv}/messages"), token, &body).await.json(201)
+    }
+
+    /// The conversation as `token` sees it.
+    pub async fn conversation(&self, token: &str, conv: ConversationId) -> Conversation {
+        let detail: ConversationDetail = self.get(&format!("/api/v1/conversations/{conv}"), token).await.json(200);
+        detail.conversation
+    }
+
+    /// Uploads files as `token` to `path`.
+    pub async fn upload(&self, path: &str, token: &str, files: &[(&str, Vec<u8>)]) -> Answer {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, bytes) in files {
+            form = form.part("file", reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()));
+        }
+        self.send(self.request(Method::POST, path, Some(token)).multipart(form)).await
+    }
+}
+
+/// Runs each named test on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use $crate::helpers::{Backend, spawn_app};
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = spawn_app(Backend::Sqlite).await {
+                    super::$name(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = spawn_app(Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )*};
+}

@@ -1,0 +1,110 @@
+//! Filters, search and cursor pagination.
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+use serde_json::json;
+use shared::api::*;
+use shared::{ConversationId, Page};
+use std::collections::HashSet;
+
+on_both_databases!(conversation_pages_filters_and_search, message_pages);
+
+async fn all_pages(app: &TestApp, query: &str) -> Vec<Conversation> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/conversations?{query}&limit=2&cursor={c}"),
+            None => format!("/api/v1/conversations?{query}&limit=2"),
+        };
+        let page: Page<Conversation> = app.get(&path, app.admin_token()).await.json(200);
+        assert!(page.items.len() <= 2);
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return items,
+        }
+    }
+}
+
+async fn conversation_pages_filters_and_search(app: TestApp) {
+    let admin = app.admin_token().to_owned();
+    let mut convs: Vec<ConversationId> = Vec::new();
+    for i in 0..5 {
+        let visitor = app.new_visitor().await;
+        if i == 2 {
+            let named = json!({"name": "Zoë Quartz", "email": "zoe@quartz.example"});
+            app.patch("/api/v1/widget/contact", &visitor.token, &named).await.json::<VisitorContact>(200);
+        }
+        let text = if i == 4 { "my invoice 100% wrong" } else { "hello" };
+        convs.push(app.visitor_says(&visitor, text).await);
+        app.clock.advance(chrono::Duration::seconds(1));
+    }
+    // Newest activity first, every conversation once.
+    let listed = all_pages(&app, "filter=open").await;
+    let ids: Vec<ConversationId> = listed.iter().map(|c| c.id).collect();
+    let mut expected = convs.clone();
+    expected.reverse();
+    assert_eq!(ids, expected);
+    // Activity moves a conversation to the top.
+    app.agent_says(&admin, convs[0], PostKind::Reply, "bump").await;
+    let first: Page<Conversation> = app.get("/api/v1/conversations?limit=1", &admin).await.json(200);
+    assert_eq!(first.items[0].id, convs[0]);
+    assert_eq!(first.items[0].last_message_preview.as_deref(), Some("bump"));
+
+    // Filters.
+    app.post_empty(&format!("/api/v1/conversations/{}/close", convs[1]), &admin).await.json::<Conversation>(200);
+    app.post(&format!("/api/v1/conversations/{}/assign", convs[3]), &admin, &json!({"agent_id": app.admin.agent.id}))
+        .await
+        .json::<Conversation>(200);
+    let closed = all_pages(&app, "filter=closed").await;
+    assert_eq!(closed.iter().map(|c| c.id).collect::<Vec<_>>(), vec![convs[1]]);
+    let open = all_pages(&app, "filter=open").await;
+    assert_eq!(open.len(), 4);
+    let mine = all_pages(&app, "filter=mine").await;
+    assert_eq!(mine.iter().map(|c| c.id).collect::<Vec<_>>(), vec![convs[3]]);
+    let unassigned: HashSet<_> = all_pages(&app, "filter=unassigned").await.iter().map(|c| c.id).collect();
+    assert_eq!(unassigned, HashSet::from([convs[0], convs[2], convs[4]]));
+    assert_eq!(all_pages(&app, "filter=all").await.len(), 5);
+
+    // Search: contact name and email (any case), message text, and LIKE characters are literal.
+    for q in ["zoë", "QUARTZ.example", "Quartz"] {
+        let found = all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await;
+        assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![convs[2]], "q={q}");
+    }
+    let found = all_pages(&app, "filter=all&q=100%25").await;
+    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![convs[4]]);
+    assert!(all_pages(&app, "filter=all&q=%25%25%25x").await.is_empty());
+    assert!(all_pages(&app, "filter=all&q=nothing-like-this").await.is_empty());
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect()
+}
+
+async fn message_pages(app: TestApp) {
+    let visitor = app.new_visitor().await;
+    let conv = app.visitor_says(&visitor, "m0").await;
+    for i in 1..7 {
+        app.agent_says(app.admin_token(), conv, PostKind::Reply, &format!("m{i}")).await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor = None::<String>;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/conversations/{conv}/messages?limit=3&cursor={c}"),
+            None => format!("/api/v1/conversations/{conv}/messages?limit=3"),
+        };
+        let page: Page<Message> = app.get(&path, app.admin_token()).await.json(200);
+        seen.extend(page.items.into_iter().map(|m| m.body));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (0..7).rev().map(|i| format!("m{i}")).collect::<Vec<_>>());
+}

@@ -1,0 +1,17 @@
+//! Integration tests: the real app over HTTP, on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod attachments;
+mod auth;
+mod bad_input;
+mod contacts;
+mod dots;
+mod event_log;
+mod health;
+mod isolation;
+mod lists;
+mod permissions;
+mod saved_replies;
+mod story;
