@@ -13,7 +13,7 @@ use crate::entities::events;
 use crate::events::{EventBus, StoredEvent};
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, Set, Statement, TransactionTrait,
+    DbErr, Set, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use shared::events::Event;
 use shared::{ContactId, ConversationId, Timestamp};
@@ -67,11 +67,20 @@ impl Db {
 
     /// Starts a write transaction.
     pub async fn write(&self) -> Result<WriteTxn, DbErr> {
-        let guard = match self.conn.get_database_backend() {
-            DbBackend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
-            _ => None,
+        let (guard, txn) = match self.conn.get_database_backend() {
+            DbBackend::Sqlite => {
+                let guard = self.write_lock.clone().lock_owned().await;
+                // IMMEDIATE takes the write lock at BEGIN, so a transaction never has
+                // to upgrade from reading to writing (which fails at once when
+                // another connection wrote in between).
+                let options = TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                };
+                (Some(guard), self.conn.begin_with_options(options).await?)
+            }
+            _ => (None, self.conn.begin().await?),
         };
-        let txn = self.conn.begin().await?;
         Ok(WriteTxn { txn, _guard: guard, pending: Vec::new(), locked: false, bus: self.bus.clone() })
     }
 
