@@ -81,7 +81,7 @@ impl Db {
             }
             _ => (None, self.conn.begin().await?),
         };
-        Ok(WriteTxn { txn, _guard: guard, pending: Vec::new(), locked: false, bus: self.bus.clone() })
+        Ok(WriteTxn { txn: Some(txn), _guard: guard, pending: Vec::new(), locked: false, bus: self.bus.clone() })
     }
 
     /// Whether the database answers.
@@ -92,7 +92,7 @@ impl Db {
 
 /// A write transaction that collects the events it appends.
 pub struct WriteTxn {
-    txn: DatabaseTransaction,
+    txn: Option<DatabaseTransaction>,
     _guard: Option<OwnedMutexGuard<()>>,
     pending: Vec<StoredEvent>,
     locked: bool,
@@ -102,7 +102,8 @@ pub struct WriteTxn {
 impl Deref for WriteTxn {
     type Target = DatabaseTransaction;
     fn deref(&self) -> &Self::Target {
-        &self.txn
+        // Only `commit` takes the transaction, and it consumes `self`.
+        self.txn.as_ref().unwrap_or_else(|| unreachable!("transaction used after commit"))
     }
 }
 
@@ -121,8 +122,8 @@ impl WriteTxn {
     /// Appends `event` to the log; returns its sequence number. A message inside
     /// the event is stored with `seq: 0` and given its sequence when read back.
     pub async fn append(&mut self, event: Event, scope: EventScope, now: Timestamp) -> Result<i64, DbErr> {
-        if !self.locked && self.txn.get_database_backend() == DbBackend::Postgres {
-            self.txn
+        if !self.locked && self.get_database_backend() == DbBackend::Postgres {
+            (**self)
                 .execute_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
                     "SELECT pg_advisory_xact_lock($1)",
@@ -141,23 +142,42 @@ impl WriteTxn {
             created_at: Set(millis(now)),
             ..Default::default()
         }
-        .insert(&self.txn)
+        .insert(&**self)
         .await?;
+        self.bus.reserve(row.seq);
         let mut event = event;
         event.set_seq(row.seq);
         self.pending.push(StoredEvent { seq: row.seq, scope, event, created_at: now });
         Ok(row.seq)
     }
 
-    /// Commits, then publishes the appended events in order.
-    pub async fn commit(self) -> Result<Vec<i64>, DbErr> {
-        let Self { txn, _guard, pending, bus, .. } = self;
-        txn.commit().await?;
-        drop(_guard);
-        let seqs = pending.iter().map(|e| e.seq).collect();
-        for event in pending {
-            bus.publish(event);
+    /// Commits, then publishes the appended events (in sequence order across
+    /// every transaction of this process).
+    pub async fn commit(mut self) -> Result<Vec<i64>, DbErr> {
+        let pending = std::mem::take(&mut self.pending);
+        let seqs: Vec<i64> = pending.iter().map(|e| e.seq).collect();
+        let Some(txn) = self.txn.take() else {
+            return Err(DbErr::Custom("transaction already finished".into()));
+        };
+        match txn.commit().await {
+            Ok(()) => {
+                self.bus.committed(pending);
+                Ok(seqs)
+            }
+            Err(e) => {
+                self.bus.abandoned(&seqs);
+                Err(e)
+            }
         }
-        Ok(seqs)
+    }
+}
+
+impl Drop for WriteTxn {
+    fn drop(&mut self) {
+        // Not committed: the transaction rolls back and its sequences are gone.
+        if !self.pending.is_empty() {
+            let seqs: Vec<i64> = self.pending.iter().map(|e| e.seq).collect();
+            self.bus.abandoned(&seqs);
+        }
     }
 }

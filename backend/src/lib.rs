@@ -9,6 +9,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod realtime;
 pub mod routes;
 pub mod startup;
 pub mod state;

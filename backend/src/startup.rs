@@ -42,6 +42,7 @@ impl Application {
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = migrate(&settings).await?;
         let state = AppState {
+            realtime: Arc::default(),
             jwt: JwtKeys::load(&settings)?,
             storage: Storage::local(&settings.data_dir.join("files"))?,
             throttle: LoginThrottle::new(clock.clone()),
@@ -53,6 +54,7 @@ impl Application {
             // Printed once, on the first start, so the owner can log in.
             println!("Created the first admin: {email} / {password}  (change it after logging in)");
         }
+        crate::realtime::rules::spawn(state.clone());
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
@@ -67,6 +69,7 @@ impl Application {
         })
         .listen(listener)?
         .shutdown_timeout(10)
+        .disable_signals()
         .run();
         Ok(Self { port, server, state })
     }
@@ -81,8 +84,58 @@ impl Application {
         &self.state
     }
 
-    /// Serves until stopped.
+    /// A handle that stops the server gracefully, as SIGTERM does.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle { server: self.server.handle(), state: self.state.clone() }
+    }
+
+    /// Serves until stopped: on SIGTERM or Ctrl-C, stops accepting, closes every
+    /// socket with 1001 ("going away") so clients resume elsewhere, lets in-flight
+    /// requests finish (10 s at most) and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.shutdown_handle();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down");
+            handle.shutdown().await;
+        });
         self.server.await
+    }
+}
+
+/// Stops a running [`Application`].
+#[derive(Clone)]
+pub struct ShutdownHandle {
+    server: actix_web::dev::ServerHandle,
+    state: AppState,
+}
+
+impl ShutdownHandle {
+    /// Closes the sockets, then stops the server gracefully.
+    pub async fn shutdown(&self) {
+        self.state.realtime.shut_down();
+        self.server.stop(true).await;
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

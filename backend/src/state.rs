@@ -24,6 +24,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Login attempt counters.
     pub throttle: LoginThrottle,
+    /// Sessions, presence and signals.
+    pub realtime: Arc<crate::realtime::Realtime>,
 }
 
 impl AppState {

@@ -79,12 +79,16 @@ pub async fn resolve(req: &HttpRequest) -> ApiResult<Caller> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("state missing")))?
         .clone();
-    let token = bearer(req)?;
+    resolve_token(&state, &bearer(req)?).await
+}
+
+/// Who `token` belongs to, if it is valid now.
+pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
     let db = state.db.conn();
     let now = state.now();
     if token.starts_with(VISITOR_PREFIX) {
         let session = visitor_sessions::Entity::find()
-            .filter(visitor_sessions::Column::TokenHash.eq(secrets::hash(&token)))
+            .filter(visitor_sessions::Column::TokenHash.eq(secrets::hash(token)))
             .one(db)
             .await?
             .ok_or(ApiError::Unauthorized)?;
@@ -93,12 +97,12 @@ pub async fn resolve(req: &HttpRequest) -> ApiResult<Caller> {
     }
     if token.starts_with(API_KEY_PREFIX) {
         let key = api_keys::Entity::find()
-            .filter(api_keys::Column::SecretHash.eq(secrets::hash(&token)))
+            .filter(api_keys::Column::SecretHash.eq(secrets::hash(token)))
             .one(db)
             .await?
             .filter(|k| k.revoked_at.is_none())
             .ok_or(ApiError::Unauthorized)?;
-        crate::domain::api_keys::touch(&state, key.id, now).await;
+        crate::domain::api_keys::touch(state, key.id, now).await;
         return Ok(Caller::Agent(CurrentAgent {
             agent_id: None,
             session_id: None,
@@ -107,7 +111,7 @@ pub async fn resolve(req: &HttpRequest) -> ApiResult<Caller> {
             role: crate::domain::team::parse_role(&key.role),
         }));
     }
-    let claims = state.jwt.decode(&token).ok_or(ApiError::Unauthorized)?;
+    let claims = state.jwt.decode(token).ok_or(ApiError::Unauthorized)?;
     if claims.exp <= now.timestamp() {
         return Err(ApiError::TokenExpired);
     }

@@ -165,6 +165,7 @@ pub async fn assign(
         };
         system_note(state, &mut txn, &conv, target, now).await?;
         txn.commit().await?;
+        state.realtime.rules_changed();
     }
     convs::get(state, me, id).await
 }
@@ -194,6 +195,7 @@ pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) 
     )
     .exec(state.db.conn())
     .await?;
+    state.realtime.signal(crate::realtime::Signal::Read { agent, conversation: id, read_seq: latest.unwrap_or(0) });
     convs::get(state, me, id).await
 }
 

@@ -1,7 +1,6 @@
 //! Conversations as agents see them: the list with its filters and cursor, one
 //! conversation, and the caller's dot on each.
 
-use super::team::load_team;
 use crate::auth::CurrentAgent;
 use crate::clock::{from_millis, millis};
 use crate::entities::{contacts, conversations, group_members, messages, read_markers};
@@ -14,7 +13,7 @@ use sea_orm::{
 };
 use shared::api::{Conversation, ConversationFilter, ConversationStatus};
 use shared::dot::{DotConversation, DotViewer, dot};
-use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, Page, Team, Timestamp};
+use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, Page, Timestamp};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -62,6 +61,7 @@ impl ConversationRow {
             group_id: self.group_id.map(GroupId),
             awaiting_reply_since: self.awaiting_reply_since.map(from_millis),
             last_visitor_message_at: self.last_visitor_message_at.map(from_millis),
+            last_visitor_seq: self.last_visitor_seq,
             missed_at: self.missed_at.map(from_millis),
             last_activity_at: from_millis(self.last_activity_at),
             last_message_preview: self.last_message_preview.clone(),
@@ -72,6 +72,36 @@ impl ConversationRow {
     }
 }
 
+/// What the dot rule needs, from a conversation as clients see it.
+pub fn dot_input_of(c: &Conversation) -> DotConversation {
+    DotConversation {
+        closed: c.status == ConversationStatus::Closed,
+        assignee: c.assignee_id,
+        group: c.group_id,
+        awaiting_reply_since: c.awaiting_reply_since,
+        last_visitor_seq: c.last_visitor_seq,
+    }
+}
+
+/// The latest message sequence `agent` has read in each of `conversations`.
+pub async fn read_seqs(
+    db: &impl ConnectionTrait,
+    agent: AgentId,
+    conversations: Vec<Uuid>,
+) -> ApiResult<HashMap<Uuid, i64>> {
+    if conversations.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(read_markers::Entity::find()
+        .filter(read_markers::Column::AgentId.eq(agent.0))
+        .filter(read_markers::Column::ConversationId.is_in(conversations))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.conversation_id, r.read_seq))
+        .collect())
+}
+
 /// Status from its stored name.
 pub fn parse_status(value: &str) -> ConversationStatus {
     if value == "closed" { ConversationStatus::Closed } else { ConversationStatus::Open }
@@ -79,7 +109,7 @@ pub fn parse_status(value: &str) -> ConversationStatus {
 
 /// Everything needed to compute one viewer's dots for a set of conversations.
 pub struct DotContext {
-    team: Team,
+    team: std::sync::Arc<super::team::TeamSnapshot>,
     viewer: Option<AgentId>,
     reads: HashMap<Uuid, i64>,
     now: Timestamp,
@@ -90,17 +120,10 @@ impl DotContext {
     /// Loads the team and the viewer's read markers for `ids` (two or three queries).
     pub async fn load(state: &AppState, viewer: Option<AgentId>, ids: &[Uuid]) -> ApiResult<Self> {
         let db = state.db.conn();
-        let team = load_team(db).await?;
+        let team = state.realtime.team(state).await?;
         let reads = match viewer {
-            Some(agent) if !ids.is_empty() => read_markers::Entity::find()
-                .filter(read_markers::Column::AgentId.eq(agent.0))
-                .filter(read_markers::Column::ConversationId.is_in(ids.to_vec()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|r| (r.conversation_id, r.read_seq))
-                .collect(),
-            _ => HashMap::new(),
+            Some(agent) => read_seqs(db, agent, ids.to_vec()).await?,
+            None => HashMap::new(),
         };
         Ok(Self { team, viewer, reads, now: state.now(), missed_after: state.settings.missed_after() })
     }
@@ -108,7 +131,7 @@ impl DotContext {
     /// The viewer's dot on `row`.
     pub fn dot(&self, row: &ConversationRow) -> Dot {
         let viewer = self.viewer.map(|agent| DotViewer { agent, last_read_seq: self.reads.get(&row.id).copied() });
-        dot(&row.dot_input(), viewer.as_ref(), &self.team, self.now, self.missed_after)
+        dot(&row.dot_input(), viewer.as_ref(), &self.team.team, self.now, self.missed_after)
     }
 }
 

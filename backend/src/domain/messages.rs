@@ -130,7 +130,8 @@ pub async fn append_conversation(
     let conversation = row.to_dto(shared::Dot::None);
     let event =
         if created { Event::ConversationCreated { conversation } } else { Event::ConversationUpdated { conversation } };
-    let scope = EventScope { conversation: Some(id), contact: Some(ContactId(row.contact_id)), agents_only: true };
+    // Visitors receive a projection of it (closed or not, who answers), never the rest.
+    let scope = EventScope { conversation: Some(id), contact: Some(ContactId(row.contact_id)), agents_only: false };
     txn.append(event, scope, now).await?;
     Ok(row)
 }

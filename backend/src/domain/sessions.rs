@@ -135,6 +135,9 @@ pub async fn update_me(state: &AppState, me: &CurrentAgent, input: UpdateMe) -> 
     if new_hash.is_some() {
         team::revoke_sessions(state, id, me.session_id).await?;
     }
+    if input.availability.is_some() {
+        state.realtime.team_changed(state).await?;
+    }
     Ok(updated.into())
 }
 

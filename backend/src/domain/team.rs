@@ -12,8 +12,9 @@ use sea_orm::{
     Set,
 };
 use shared::api::{Agent, Availability, CreateAgent, Group, Role, UpdateAgent};
+use shared::frames::AgentPresence;
 use shared::{AgentId, GroupId, Page, Team};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Role from its stored name.
@@ -61,9 +62,29 @@ impl From<agents::Model> for Agent {
     }
 }
 
+/// The team as the dot rule sees it, with each agent's chosen availability.
+#[derive(Debug, Clone, Default)]
+pub struct TeamSnapshot {
+    /// Agents, who is online, groups.
+    pub team: Team,
+    /// Each active agent's availability.
+    pub availability: HashMap<AgentId, Availability>,
+}
+
+impl TeamSnapshot {
+    /// An agent's presence.
+    pub fn presence_of(&self, agent: AgentId) -> AgentPresence {
+        AgentPresence {
+            agent_id: agent,
+            online: self.team.online.contains(&agent),
+            availability: self.availability.get(&agent).copied().unwrap_or(Availability::Offline),
+        }
+    }
+}
+
 /// Who is on the team, online, and in which group: one query for agents, one for
-/// memberships. An agent is online when active and their availability is online.
-pub async fn load_team(db: &impl ConnectionTrait) -> ApiResult<Team> {
+/// memberships. An agent is online when active, available (`online`) and connected.
+pub async fn load_team(db: &impl ConnectionTrait, connected: &HashSet<AgentId>) -> ApiResult<TeamSnapshot> {
     let agents = agents::Entity::find()
         .filter(agents::Column::Active.eq(true))
         .select_only()
@@ -72,19 +93,22 @@ pub async fn load_team(db: &impl ConnectionTrait) -> ApiResult<Team> {
         .all(db)
         .await?;
     let members = group_members::Entity::find().all(db).await?;
-    let mut team = Team::default();
+    let mut snapshot = TeamSnapshot::default();
     for (id, availability) in agents {
-        team.agents.insert(AgentId(id));
-        if availability == "online" {
-            team.online.insert(AgentId(id));
+        let id = AgentId(id);
+        let availability = parse_availability(&availability);
+        snapshot.team.agents.insert(id);
+        if availability == Availability::Online && connected.contains(&id) {
+            snapshot.team.online.insert(id);
         }
+        snapshot.availability.insert(id, availability);
     }
     for m in members {
-        if team.agents.contains(&AgentId(m.agent_id)) {
-            team.groups.entry(GroupId(m.group_id)).or_default().insert(AgentId(m.agent_id));
+        if snapshot.team.agents.contains(&AgentId(m.agent_id)) {
+            snapshot.team.groups.entry(GroupId(m.group_id)).or_default().insert(AgentId(m.agent_id));
         }
     }
-    Ok(team)
+    Ok(snapshot)
 }
 
 /// Creates an agent (admin).
@@ -116,6 +140,7 @@ pub async fn insert_agent(state: &AppState, name: String, email: String, hash: S
     }
     .insert(state.db.conn())
     .await?;
+    state.realtime.team_changed(state).await?;
     Ok(model.into())
 }
 
@@ -182,6 +207,7 @@ pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> 
     if input.active == Some(false) {
         revoke_sessions(state, id, None).await?;
     }
+    state.realtime.team_changed(state).await?;
     Ok(model.into())
 }
 
@@ -258,7 +284,10 @@ pub async fn rename_group(state: &AppState, id: GroupId, name: &str) -> ApiResul
 /// Deletes a group; its conversations become unassigned from it.
 pub async fn delete_group(state: &AppState, id: GroupId) -> ApiResult<()> {
     let result = groups::Entity::delete_by_id(id.0).exec(state.db.conn()).await?;
-    if result.rows_affected == 0 { Err(ApiError::NotFound) } else { Ok(()) }
+    if result.rows_affected == 0 {
+        return Err(ApiError::NotFound);
+    }
+    state.realtime.team_changed(state).await
 }
 
 /// Replaces a group's members (admin).
@@ -283,5 +312,6 @@ pub async fn set_members(state: &AppState, id: GroupId, agent_ids: Vec<AgentId>)
         .await?;
     }
     txn.commit().await?;
+    state.realtime.team_changed(state).await?;
     get_group(state, id).await
 }

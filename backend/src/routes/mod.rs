@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     saved_replies::configure(cfg);
     keys::configure(cfg);
     widget::configure(cfg);
+    crate::realtime::configure(cfg);
 }
 
 /// Unknown routes answer with a JSON 404.

@@ -53,8 +53,11 @@ impl Modify for Security {
         saved_replies::remove, saved_replies::render,
         keys::list, keys::create, keys::revoke,
         widget::start, widget::conversation, widget::post_message, widget::upload, widget::contact,
+        crate::realtime::agent_ws::connect, crate::realtime::visitor_ws::connect,
     ),
-    components(schemas(shared::ErrorCode, shared::events::Event))
+    components(schemas(shared::ErrorCode, shared::events::Event)),
+    tags((name = "realtime", description = "WebSockets. Frames are JSON objects tagged by `type`: see \
+        `shared::frames` (AgentClientFrame, AgentServerFrame, VisitorClientFrame, VisitorServerFrame)."))
 )]
 pub struct ApiDoc;
 

@@ -86,3 +86,16 @@ async fn concurrent_writers_get_distinct_ordered_sequences(app: TestApp) {
     assert_eq!(messages, 24);
     assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
 }
+
+/// Every sequence after `after`, in order.
+pub async fn seqs_after(app: &TestApp, after: i64) -> Vec<i64> {
+    events::Entity::find()
+        .filter(events::Column::Seq.gt(after))
+        .order_by_asc(events::Column::Seq)
+        .all(app.state.db.conn())
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.seq)
+        .collect()
+}

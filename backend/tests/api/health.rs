@@ -41,17 +41,18 @@ async fn openapi_describes_every_route(app: TestApp) {
         }
     }
     let routed = routes_in_source();
-    assert_eq!(operations, routed.len(), "documented operations vs routes in src/routes");
+    assert_eq!(operations, routed.len(), "documented operations vs routes in the source");
     for (method, path) in routed {
         assert!(doc["paths"][&path][&method].is_object(), "{method} {path} is routed but not documented");
     }
 }
 
-/// Every `#[get("…")]`-style route attribute in `src/routes`.
+/// Every `#[get("…")]`-style route attribute in `src/routes` and `src/realtime`.
 fn routes_in_source() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = ["routes", "realtime"].into_iter().flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("dir"));
     let mut routes = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("routes dir") {
+    for entry in files {
         let text = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
         for line in text.lines() {
             for method in ["get", "post", "put", "patch", "delete"] {

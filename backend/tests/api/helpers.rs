@@ -29,6 +29,7 @@ pub struct TestApp {
     pub state: backend::state::AppState,
     pub admin: TokenPair,
     pub data_dir: tempfile::TempDir,
+    pub shutdown: backend::startup::ShutdownHandle,
     pg_database: Option<String>,
 }
 
@@ -80,10 +81,13 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
     let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
+    let shutdown = app.shutdown_handle();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
-    let mut test = TestApp { base, client, clock, state, admin: placeholder_tokens(), data_dir, pg_database };
+    let mut test = TestApp { base, client, clock, state, admin: placeholder_tokens(), data_dir, shutdown, pg_database };
     test.admin = test.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    // Agents are online while connected: keep the admin's inbox open.
+    test.hold_online(&test.admin.access_token.clone()).await;
     Some(test)
 }
 
@@ -198,8 +202,15 @@ impl TestApp {
         self.send(self.request(Method::POST, "/api/v1/auth/login", None).json(&body)).await.json(200)
     }
 
-    /// Creates an agent (as admin) and logs them in.
+    /// Creates an agent (as admin), logs them in and keeps their inbox open.
     pub async fn new_agent(&self, name: &str, role: Role) -> TokenPair {
+        let tokens = self.new_offline_agent(name, role).await;
+        self.hold_online(&tokens.access_token).await;
+        tokens
+    }
+
+    /// Creates an agent (as admin) and logs them in, without connecting.
+    pub async fn new_offline_agent(&self, name: &str, role: Role) -> TokenPair {
         let email = format!("{}@natter.test", name.to_lowercase());
         let input =
             CreateAgent { name: name.into(), email: email.clone(), password: "password123".into(), role: Some(role) };
@@ -272,4 +283,155 @@ macro_rules! on_both_databases {
             }
         }
     )*};
+}
+
+/// A WebSocket client speaking Natter's frames.
+pub struct Ws {
+    stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+/// How long a test waits for a frame before failing (a guard, not a sleep).
+pub const FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What came out of the socket.
+#[derive(Debug)]
+pub enum Received<T> {
+    Frame(T),
+    Closed(Option<u16>),
+}
+
+impl TestApp {
+    /// Opens a socket at `path` with `token` in the subprotocol, or returns the HTTP status it was refused with.
+    pub async fn ws(&self, path: &str, token: &str, origin: Option<&str>) -> Result<Ws, u16> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}{path}", self.base.replace("http://", "ws://"));
+        let mut request = url.into_client_request().expect("request");
+        let protocols = format!("{}, {}{token}", shared::frames::PROTOCOL, shared::frames::BEARER_PROTOCOL_PREFIX);
+        request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("header"));
+        if let Some(origin) = origin {
+            request.headers_mut().insert("origin", origin.parse().expect("header"));
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((stream, response)) => {
+                let protocol = response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok());
+                assert_eq!(protocol, Some(shared::frames::PROTOCOL));
+                Ok(Ws { stream })
+            }
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+            Err(e) => panic!("connect failed: {e}"),
+        }
+    }
+
+    /// An agent's socket, after its `ready` frame.
+    pub async fn agent_ws(&self, token: &str, after: Option<i64>) -> (Ws, i64) {
+        let path = match after {
+            Some(after) => format!("/api/v1/ws/agent?after={after}"),
+            None => "/api/v1/ws/agent".to_owned(),
+        };
+        let mut ws = self.ws(&path, token, None).await.expect("agent socket");
+        let ready = ws
+            .until(|f: &shared::frames::AgentServerFrame| matches!(f, shared::frames::AgentServerFrame::Ready { .. }))
+            .await;
+        let shared::frames::AgentServerFrame::Ready { last_seq, .. } = ready else { unreachable!() };
+        (ws, last_seq)
+    }
+
+    /// A visitor's socket, after its `ready` frame.
+    pub async fn visitor_ws(&self, token: &str, after: Option<i64>) -> Ws {
+        let path = match after {
+            Some(after) => format!("/api/v1/ws/visitor?after={after}&page=https%3A%2F%2Fshop.example%2Fcart"),
+            None => "/api/v1/ws/visitor?page=https%3A%2F%2Fshop.example%2Fcart".to_owned(),
+        };
+        let mut ws = self.ws(&path, token, None).await.expect("visitor socket");
+        ws.until(|f: &shared::frames::VisitorServerFrame| {
+            matches!(f, shared::frames::VisitorServerFrame::Ready { .. })
+        })
+        .await;
+        ws
+    }
+
+    /// Keeps an agent connected (online) for the rest of the test.
+    pub async fn hold_online(&self, token: &str) {
+        let (mut ws, _) = self.agent_ws(token, None).await;
+        tokio::spawn(async move { while ws.stream.next_message().await.is_some() {} });
+    }
+}
+
+trait NextMessage {
+    async fn next_message(&mut self) -> Option<tokio_tungstenite::tungstenite::Message>;
+}
+
+impl NextMessage for tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    async fn next_message(&mut self) -> Option<tokio_tungstenite::tungstenite::Message> {
+        use futures_util::StreamExt;
+        self.next().await.and_then(Result::ok)
+    }
+}
+
+impl Ws {
+    /// Sends a frame as JSON.
+    pub async fn send<T: Serialize>(&mut self, frame: &T) {
+        self.send_text(serde_json::to_string(frame).expect("json")).await;
+    }
+
+    /// Sends raw text.
+    pub async fn send_text(&mut self, text: String) {
+        use futures_util::SinkExt;
+        self.stream.send(tokio_tungstenite::tungstenite::Message::text(text)).await.expect("sent");
+    }
+
+    /// Sends raw bytes.
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) {
+        use futures_util::SinkExt;
+        let _ = self.stream.send(tokio_tungstenite::tungstenite::Message::binary(bytes)).await;
+    }
+
+    /// The next frame or the close, waiting at most [`FRAME_TIMEOUT`].
+    pub async fn receive<T: DeserializeOwned>(&mut self) -> Received<T> {
+        use tokio_tungstenite::tungstenite::Message as M;
+        loop {
+            let message =
+                tokio::time::timeout(FRAME_TIMEOUT, self.stream.next_message()).await.expect("a frame in time");
+            match message {
+                Some(M::Text(text)) => {
+                    return Received::Frame(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")));
+                }
+                Some(M::Close(frame)) => return Received::Closed(frame.map(|f| u16::from(f.code))),
+                None => return Received::Closed(None),
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// The next frame (failing on a close).
+    pub async fn next<T: DeserializeOwned + std::fmt::Debug>(&mut self) -> T {
+        match self.receive().await {
+            Received::Frame(frame) => frame,
+            Received::Closed(code) => panic!("socket closed ({code:?})"),
+        }
+    }
+
+    /// Skips frames until one matches.
+    pub async fn until<T: DeserializeOwned + std::fmt::Debug>(&mut self, wanted: impl Fn(&T) -> bool) -> T {
+        loop {
+            let frame: T = self.next().await;
+            if wanted(&frame) {
+                return frame;
+            }
+        }
+    }
+
+    /// Waits for the server to close; returns the close code.
+    pub async fn closed(&mut self) -> Option<u16> {
+        loop {
+            if let Received::Closed(code) = self.receive::<serde_json::Value>().await {
+                return code;
+            }
+        }
+    }
+
+    /// Closes from the client side.
+    pub async fn close(mut self) {
+        let _ = self.stream.close(None).await;
+    }
 }

@@ -13,5 +13,7 @@ mod health;
 mod isolation;
 mod lists;
 mod permissions;
+mod realtime;
 mod saved_replies;
+mod shutdown;
 mod story;

@@ -47,6 +47,8 @@ dto! {
         pub awaiting_reply_since: Option<DateTime<Utc>>,
         /// When the visitor last wrote.
         pub last_visitor_message_at: Option<DateTime<Utc>>,
+        /// Event-log sequence of the visitor's latest message (read state compares against it).
+        pub last_visitor_seq: Option<i64>,
         /// When the conversation was marked missed by the server, if it was.
         pub missed_at: Option<DateTime<Utc>>,
         /// Last message or change, for sorting.

@@ -1,0 +1,151 @@
+//! Real time: WebSockets for agents and visitors, presence, typing, and the
+//! server-side missed-conversation rule.
+//!
+//! Logged changes reach sessions through the event bus (in sequence order, with
+//! replay from the log on resume). Ephemeral things — typing, presence, a read
+//! in another tab — travel as [`Signal`]s and are never logged.
+
+pub mod agent_ws;
+mod handshake;
+pub mod presence;
+mod replay;
+pub mod rules;
+mod session;
+pub mod visitor_ws;
+
+use crate::domain::team::{TeamSnapshot, load_team};
+use crate::error::ApiResult;
+use crate::state::AppState;
+use actix_web::web;
+use presence::Presence;
+use shared::frames::{AgentPresence, Typist, VisitorPresence};
+use shared::{AgentId, ContactId, ConversationId};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Notify, broadcast, watch};
+
+/// Something that happened now and is not logged.
+#[derive(Debug, Clone)]
+pub enum Signal {
+    /// Someone started or stopped typing.
+    Typing {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Its contact.
+        contact: ContactId,
+        /// Who.
+        typist: Typist,
+        /// Typing a reply (shown to the visitor) rather than a comment.
+        reply: bool,
+        /// Typing now?
+        typing: bool,
+    },
+    /// An agent came online or went offline (or changed availability).
+    Agent(AgentPresence),
+    /// A visitor came, left or changed page.
+    Visitor(VisitorPresence),
+    /// Whether any agent is online.
+    TeamOnline(bool),
+    /// An agent read a conversation (their other tabs update the dot).
+    Read {
+        /// The agent.
+        agent: AgentId,
+        /// The conversation.
+        conversation: ConversationId,
+        /// Up to which message.
+        read_seq: i64,
+    },
+}
+
+/// The real-time hub shared by every session.
+pub struct Realtime {
+    /// Connections in this process.
+    pub presence: Presence,
+    signals: broadcast::Sender<Signal>,
+    team: Mutex<Option<Arc<TeamSnapshot>>>,
+    online: Mutex<HashSet<AgentId>>,
+    rules: Notify,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Default for Realtime {
+    fn default() -> Self {
+        Self {
+            presence: Presence::default(),
+            signals: broadcast::channel(4096).0,
+            team: Mutex::new(None),
+            online: Mutex::default(),
+            rules: Notify::new(),
+            shutdown: watch::channel(false).0,
+        }
+    }
+}
+
+impl Realtime {
+    /// Sends a signal to every session of this process.
+    pub fn signal(&self, signal: Signal) {
+        let _ = self.signals.send(signal);
+    }
+
+    /// Listens to signals.
+    pub fn signals(&self) -> broadcast::Receiver<Signal> {
+        self.signals.subscribe()
+    }
+
+    /// Tells sessions to close (server shutting down).
+    pub fn shut_down(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    /// Resolves when the server shuts down.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    /// Wakes the missed-conversation rule (presence, assignment or team changed).
+    pub fn rules_changed(&self) {
+        self.rules.notify_one();
+    }
+
+    /// Waits for [`Realtime::rules_changed`].
+    pub async fn rules_wakeup(&self) {
+        self.rules.notified().await;
+    }
+
+    /// The team as the dot rule sees it (cached until the team or presence changes).
+    pub async fn team(&self, state: &AppState) -> ApiResult<Arc<TeamSnapshot>> {
+        if let Some(team) = self.team.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            return Ok(team);
+        }
+        let snapshot = Arc::new(load_team(state.db.conn(), &self.presence.connected_agents()).await?);
+        *self.team.lock().unwrap_or_else(|p| p.into_inner()) = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// The team, agents, groups or presence changed: reload the snapshot, tell
+    /// sessions who came online or went offline, and re-run the missed rule.
+    pub async fn team_changed(&self, state: &AppState) -> ApiResult<()> {
+        *self.team.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let team = self.team(state).await?;
+        let now_online = team.team.online.clone();
+        let before = std::mem::replace(&mut *self.online.lock().unwrap_or_else(|p| p.into_inner()), now_online.clone());
+        for agent in now_online.symmetric_difference(&before) {
+            self.signal(Signal::Agent(team.presence_of(*agent)));
+        }
+        if before.is_empty() != now_online.is_empty() {
+            self.signal(Signal::TeamOnline(!now_online.is_empty()));
+        }
+        self.rules_changed();
+        Ok(())
+    }
+
+    /// Whether any agent is online now.
+    pub async fn team_online(&self, state: &AppState) -> ApiResult<bool> {
+        Ok(!self.team(state).await?.team.online.is_empty())
+    }
+}
+
+/// Registers the WebSocket endpoints.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(agent_ws::connect).service(visitor_ws::connect);
+}

@@ -1,0 +1,78 @@
+//! Reading the event log after a sequence, for clients that resume.
+
+use crate::clock::from_millis;
+use crate::db::EventScope;
+use crate::entities::events;
+use crate::error::ApiResult;
+use crate::events::StoredEvent;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use shared::events::Event;
+use shared::{ContactId, ConversationId};
+
+/// Most events replayed on one resume; past that the client reloads over REST.
+pub const MAX_REPLAY: u64 = 2000;
+
+/// What a resuming client gets.
+pub enum Replay {
+    /// The events it missed, in order, and the latest sequence before they were
+    /// read: every later event reaches the session through the bus.
+    Events {
+        /// The events.
+        events: Vec<StoredEvent>,
+        /// Resume the live stream after this.
+        last: i64,
+    },
+    /// Too much was missed: reload, then resume from `latest`.
+    Reload {
+        /// The latest sequence now.
+        latest: i64,
+    },
+}
+
+/// The latest sequence in the log (0 when empty).
+pub async fn latest_seq(db: &impl ConnectionTrait) -> ApiResult<i64> {
+    let latest: Option<Option<i64>> = events::Entity::find()
+        .select_only()
+        .column_as(events::Column::Seq.max(), "latest")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(latest.flatten().unwrap_or(0))
+}
+
+/// Events after `after`; for a visitor only those about their contact that are
+/// not for agents only.
+pub async fn since(db: &impl ConnectionTrait, after: i64, visitor: Option<ContactId>) -> ApiResult<Replay> {
+    let latest = latest_seq(db).await?;
+    if after > latest || after < 0 {
+        return Ok(Replay::Reload { latest });
+    }
+    let mut query = events::Entity::find().filter(events::Column::Seq.gt(after));
+    if let Some(contact) = visitor {
+        query = query.filter(events::Column::ContactId.eq(contact.0)).filter(events::Column::AgentsOnly.eq(false));
+    }
+    let rows = query.order_by_asc(events::Column::Seq).limit(MAX_REPLAY + 1).all(db).await?;
+    if rows.len() as u64 > MAX_REPLAY {
+        return Ok(Replay::Reload { latest });
+    }
+    let mut replayed = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Ok(mut event) = serde_json::from_str::<Event>(&row.payload) else {
+            tracing::warn!(seq = row.seq, "skipping an event that does not parse");
+            continue;
+        };
+        event.set_seq(row.seq);
+        replayed.push(StoredEvent {
+            seq: row.seq,
+            scope: EventScope {
+                conversation: row.conversation_id.map(ConversationId),
+                contact: row.contact_id.map(ContactId),
+                agents_only: row.agents_only,
+            },
+            event,
+            created_at: from_millis(row.created_at),
+        });
+    }
+    let last = replayed.last().map_or(latest, |e| e.seq.max(latest));
+    Ok(Replay::Events { events: replayed, last })
+}

@@ -1,0 +1,337 @@
+//! A visitor's socket: only their own conversation's messages and replies (never
+//! comments or notes), agent typing, whether the team is online; sends, typing
+//! and page changes from the widget.
+
+use super::Signal;
+use super::handshake::authenticate;
+use super::replay::{self, Replay};
+use super::session::{Gone, IDLE_TIMEOUT, Outbox, PING_EVERY, RateLimit, ResumeQuery, Verdict};
+use crate::auth::{Caller, CurrentVisitor};
+use crate::domain::{messages, validate, widget};
+use crate::entities::{agents, contacts, conversations};
+use crate::error::{ApiError, ApiResult};
+use crate::events::StoredEvent;
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use shared::api::{ConversationStatus, WidgetPostMessage};
+use shared::events::Event;
+use shared::frames::{
+    MAX_CLIENT_FRAME_BYTES, PROTOCOL, Typist, VisitorClientFrame, VisitorPresence, VisitorServerFrame,
+};
+use shared::{AgentId, ContactId, ConversationId, ErrorCode};
+use std::collections::HashMap;
+use std::time::Instant;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Open a visitor's WebSocket (subprotocols `natter.v1`, `bearer.<visitor token>`;
+/// `?after=<seq>` to resume, `?page=<url>` for the current page).
+#[utoipa::path(tag = "realtime", params(
+    ("after" = Option<i64>, Query, description = "Resume after this sequence"),
+    ("page" = Option<String>, Query, description = "The page the visitor is on"),
+), responses(
+    (status = 101, description = "Switching to the WebSocket protocol"),
+    (status = 401, body = shared::ErrorBody, description = "`unauthorized`: no or bad `bearer.<token>` subprotocol"),
+    (status = 403, body = shared::ErrorBody, description = "`forbidden`: foreign Origin, or not a visitor"),
+))]
+#[get("/api/v1/ws/visitor")]
+pub async fn connect(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+    query: web::Query<ResumeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let Caller::Visitor(me) = authenticate(&req, &state).await? else { return Err(ApiError::Forbidden) };
+    let page = validate::optional("page", query.page.as_deref(), 2000)?.flatten();
+    let (response, socket, stream) =
+        actix_ws::handle_with_protocols(&req, body, &[PROTOCOL]).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    let stream = stream
+        .max_frame_size(MAX_CLIENT_FRAME_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_CLIENT_FRAME_BYTES);
+    let state = state.get_ref().clone();
+    let after = query.after;
+    actix_web::rt::spawn(async move {
+        let contact = ContactId(me.contact.id);
+        let presence = state.realtime.presence.visitor_connected(contact, page.clone());
+        state.realtime.signal(Signal::Visitor(VisitorPresence {
+            contact_id: contact,
+            online: true,
+            page: presence.page,
+        }));
+        if let Some(page) = page {
+            save_page(&state, contact, &page).await;
+        }
+        let mut session =
+            VisitorSession { state: state.clone(), me, seen: HashMap::new(), agent_names: HashMap::new() };
+        session.run(Outbox::new(socket), stream, after).await;
+        if let Some(left) = state.realtime.presence.visitor_disconnected(contact) {
+            state.realtime.signal(Signal::Visitor(VisitorPresence {
+                contact_id: contact,
+                online: false,
+                page: left.page,
+            }));
+        }
+    });
+    Ok(response)
+}
+
+async fn save_page(state: &AppState, contact: ContactId, page: &str) {
+    let result = contacts::Entity::update_many()
+        .col_expr(contacts::Column::CurrentPage, Expr::value(page.to_owned()))
+        .col_expr(contacts::Column::LastSeenAt, Expr::value(crate::clock::millis(state.now())))
+        .filter(contacts::Column::Id.eq(contact.0))
+        .exec(state.db.conn())
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not save the visitor's page");
+    }
+}
+
+struct VisitorSession {
+    state: AppState,
+    me: CurrentVisitor,
+    /// What the visitor was last told about each conversation: (closed, agent).
+    seen: HashMap<ConversationId, (bool, Option<AgentId>)>,
+    agent_names: HashMap<AgentId, String>,
+}
+
+impl VisitorSession {
+    fn contact(&self) -> ContactId {
+        ContactId(self.me.contact.id)
+    }
+
+    async fn run(&mut self, mut out: Outbox, mut stream: AggregatedMessageStream, after: Option<i64>) {
+        let mut bus = self.state.db.bus().subscribe();
+        let mut signals = self.state.realtime.signals();
+        let mut shutdown = self.state.realtime.shutdown_signal();
+        let Ok(mut last) = self.start(&mut out, after).await else { return };
+        let mut limit = RateLimit::default();
+        let mut heard = Instant::now();
+        let mut ping = tokio::time::interval(PING_EVERY);
+        let outcome: Result<(), Gone> = loop {
+            tokio::select! {
+                message = stream.recv() => {
+                    heard = Instant::now();
+                    match message {
+                        Some(Ok(AggregatedMessage::Text(text))) => match limit.check() {
+                            Verdict::Allow => {
+                                if let Err(gone) = self.handle(&mut out, &text).await { break Err(gone) }
+                            }
+                            Verdict::Refuse => {
+                                if let Err(gone) = out.send(&error(ErrorCode::RateLimited, "slow down", None)).await { break Err(gone) }
+                            }
+                            Verdict::Close => {
+                                out.close(CloseCode::Policy, "too many frames").await;
+                                return;
+                            }
+                        },
+                        Some(Ok(AggregatedMessage::Binary(_))) => {
+                            if let Err(gone) = out.send(&error(ErrorCode::MalformedRequest, "frames are JSON text", None)).await { break Err(gone) }
+                        }
+                        Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                            if let Err(gone) = out.pong(&bytes).await { break Err(gone) }
+                        }
+                        Some(Ok(AggregatedMessage::Pong(_))) => {}
+                        Some(Ok(AggregatedMessage::Close(_))) | None => break Ok(()),
+                        Some(Err(actix_ws::ProtocolError::Overflow)) => {
+                            out.close(CloseCode::Size, "frame too large").await;
+                            return;
+                        }
+                        Some(Err(_)) => {
+                            out.close(CloseCode::Protocol, "protocol error").await;
+                            return;
+                        }
+                    }
+                }
+                event = bus.recv() => match event {
+                    Ok(event) if event.seq > last => {
+                        last = event.seq;
+                        if self.is_mine(&event) && let Err(gone) = self.deliver(&mut out, &event).await { break Err(gone) }
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => match self.catch_up(&mut out, last).await {
+                        Ok(seq) => last = seq,
+                        Err(gone) => break Err(gone),
+                    },
+                    Err(RecvError::Closed) => break Ok(()),
+                },
+                signal = signals.recv() => match signal {
+                    Ok(signal) => if let Err(gone) = self.on_signal(&mut out, signal).await { break Err(gone) },
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break Ok(()),
+                },
+                _ = ping.tick() => {
+                    if heard.elapsed() > IDLE_TIMEOUT {
+                        out.close(CloseCode::Away, "idle").await;
+                        return;
+                    }
+                    if let Err(gone) = out.ping().await { break Err(gone) }
+                }
+                _ = shutdown.changed() => {
+                    out.close(CloseCode::Away, "server shutting down").await;
+                    return;
+                }
+            }
+        };
+        if outcome.is_ok() {
+            out.close(CloseCode::Normal, "bye").await;
+        }
+    }
+
+    fn is_mine(&self, event: &StoredEvent) -> bool {
+        event.scope.contact == Some(self.contact()) && !event.scope.agents_only
+    }
+
+    async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Gone> {
+        let last = match after {
+            None => replay::latest_seq(self.state.db.conn()).await.map_err(|_| Gone)?,
+            Some(after) => self.catch_up(out, after).await?,
+        };
+        let team_online = self.state.realtime.team_online(&self.state).await.map_err(|_| Gone)?;
+        out.send(&VisitorServerFrame::Ready { last_seq: last, team_online }).await?;
+        Ok(last)
+    }
+
+    async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Gone> {
+        match replay::since(self.state.db.conn(), after, Some(self.contact())).await.map_err(|_| Gone)? {
+            Replay::Reload { latest } => {
+                out.send(&VisitorServerFrame::ReloadRequired { last_seq: latest }).await?;
+                Ok(latest)
+            }
+            Replay::Events { events, last } => {
+                for event in &events {
+                    self.deliver(out, event).await?;
+                }
+                Ok(last)
+            }
+        }
+    }
+
+    /// The visitor's view of an event: an allowlist, so nothing for agents only
+    /// (comments, notes, previews, contact details) can pass.
+    async fn deliver(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Gone> {
+        let seq = stored.seq;
+        let frame = match &stored.event {
+            Event::MessageCreated { message } => messages::for_visitor(message.clone())
+                .map(|m| VisitorServerFrame::Message { seq, conversation_id: message.conversation_id, message: m }),
+            Event::ConversationCreated { conversation } | Event::ConversationUpdated { conversation } => {
+                let closed = conversation.status == ConversationStatus::Closed;
+                let now = (closed, conversation.assignee_id);
+                if self.seen.insert(conversation.id, now) == Some(now) {
+                    None
+                } else {
+                    let agent_name = match conversation.assignee_id {
+                        Some(agent) => self.agent_name(agent).await.map_err(|_| Gone)?,
+                        None => None,
+                    };
+                    Some(VisitorServerFrame::Conversation { seq, conversation_id: conversation.id, closed, agent_name })
+                }
+            }
+            Event::ConversationDeleted { conversation_id, .. } => {
+                Some(VisitorServerFrame::Deleted { seq, conversation_id: *conversation_id })
+            }
+            Event::ContactUpdated { .. } => None,
+        };
+        match frame {
+            Some(frame) => out.send(&frame).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn agent_name(&mut self, agent: AgentId) -> ApiResult<Option<String>> {
+        if let Some(name) = self.agent_names.get(&agent) {
+            return Ok(Some(name.clone()));
+        }
+        let row = agents::Entity::find_by_id(agent.0).one(self.state.db.conn()).await?;
+        Ok(row.map(|a| {
+            self.agent_names.insert(agent, a.name.clone());
+            a.name
+        }))
+    }
+
+    async fn handle(&mut self, out: &mut Outbox, text: &str) -> Result<(), Gone> {
+        let frame = match serde_json::from_str::<VisitorClientFrame>(text) {
+            Ok(frame) => frame,
+            Err(e) => return out.send(&error(ErrorCode::MalformedRequest, &format!("unknown frame: {e}"), None)).await,
+        };
+        match frame {
+            VisitorClientFrame::Send { body, client_id, attachment_ids } => {
+                let input = WidgetPostMessage { body, client_id: client_id.clone(), attachment_ids };
+                let result = match self.refresh().await {
+                    Ok(()) => widget::post(&self.state, &self.me, input).await,
+                    Err(e) => Err(e),
+                };
+                match result {
+                    Ok((message, _)) => {
+                        out.send(&VisitorServerFrame::Ack { client_id, message_id: message.id, message }).await
+                    }
+                    Err(e) => out.send(&error(e.code(), &e.to_string(), Some(client_id))).await,
+                }
+            }
+            VisitorClientFrame::Typing { typing } => {
+                if let Ok(Some(conversation)) = self.current_conversation().await {
+                    self.state.realtime.signal(Signal::Typing {
+                        conversation,
+                        contact: self.contact(),
+                        typist: Typist::Visitor,
+                        reply: true,
+                        typing,
+                    });
+                }
+                Ok(())
+            }
+            VisitorClientFrame::Page { url } => match validate::optional("url", Some(&url), 2000) {
+                Ok(Some(Some(url))) => {
+                    let state = self.state.realtime.presence.visitor_page(self.contact(), url.clone());
+                    self.state.realtime.signal(Signal::Visitor(VisitorPresence {
+                        contact_id: self.contact(),
+                        online: true,
+                        page: state.page,
+                    }));
+                    save_page(&self.state, self.contact(), &url).await;
+                    Ok(())
+                }
+                Ok(_) => Ok(()),
+                Err(e) => out.send(&error(e.code(), &e.to_string(), None)).await,
+            },
+        }
+    }
+
+    /// Reloads the visitor's contact (a ban may have happened since connecting).
+    async fn refresh(&mut self) -> ApiResult<()> {
+        let contact = contacts::Entity::find_by_id(self.me.contact.id)
+            .one(self.state.db.conn())
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        self.me.contact = contact;
+        Ok(())
+    }
+
+    async fn current_conversation(&self) -> ApiResult<Option<ConversationId>> {
+        Ok(conversations::Entity::find()
+            .filter(conversations::Column::ContactId.eq(self.me.contact.id))
+            .order_by_desc(conversations::Column::CreatedAt)
+            .one(self.state.db.conn())
+            .await?
+            .map(|c| ConversationId(c.id)))
+    }
+
+    async fn on_signal(&mut self, out: &mut Outbox, signal: Signal) -> Result<(), Gone> {
+        match signal {
+            Signal::Typing { contact, typist: Typist::Agent { name, .. }, reply: true, typing, .. }
+                if contact == self.contact() =>
+            {
+                out.send(&VisitorServerFrame::Typing { typing, name }).await
+            }
+            Signal::TeamOnline(online) => out.send(&VisitorServerFrame::TeamOnline { online }).await,
+            _ => Ok(()),
+        }
+    }
+}
+
+fn error(code: ErrorCode, message: &str, client_id: Option<String>) -> VisitorServerFrame {
+    VisitorServerFrame::Error { code, message: message.to_owned(), client_id }
+}
