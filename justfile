@@ -27,3 +27,8 @@ lint:
 # Format the code.
 fmt:
     cargo fmt --all
+
+# Load test on loopback (release build): latency, throughput, memory per connection.
+bench:
+    cargo build --release -p backend -p loadgen
+    bash bench/run.sh

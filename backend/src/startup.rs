@@ -55,6 +55,7 @@ impl Application {
             println!("Created the first admin: {email} / {password}  (change it after logging in)");
         }
         crate::realtime::rules::spawn(state.clone());
+        state.realtime.visitors.spawn_dispatcher(state.db.bus());
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());

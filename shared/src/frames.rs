@@ -226,6 +226,8 @@ pub enum VisitorServerFrame {
         client_id: String,
         /// The stored message id.
         message_id: MessageId,
+        /// Event-log sequence of the message.
+        seq: i64,
         /// The message.
         message: VisitorMessage,
     },

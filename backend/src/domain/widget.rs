@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use shared::api::{
-    MessageKind, StartSession, VisitorContact, VisitorConversation, VisitorMessage, WidgetContactUpdate,
+    Message, MessageKind, StartSession, VisitorContact, VisitorConversation, VisitorMessage, WidgetContactUpdate,
     WidgetConversation, WidgetPostMessage, WidgetSession,
 };
 use shared::{ContactId, ConversationId, Timestamp};
@@ -109,20 +109,30 @@ pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Ti
     Ok(ConversationId(id))
 }
 
-/// Stores a visitor message: in their open conversation, reopening the latest
-/// one if it was closed, or in a new one. A retry with the same `client_id`
-/// returns the stored message (`false`).
+/// Stores a visitor message, as [`post_message`] does, and returns the visitor's view of it.
 pub async fn post(
     state: &AppState,
     me: &CurrentVisitor,
     input: WidgetPostMessage,
 ) -> ApiResult<(VisitorMessage, bool)> {
+    let (message, created) = post_message(state, me, input).await?;
+    msgs::for_visitor(message).map(|m| (m, created)).ok_or(ApiError::NotFound)
+}
+
+/// Stores a visitor message: in their open conversation, reopening the latest
+/// one if it was closed, or in a new one. A retry with the same `client_id`
+/// returns the stored message (`false`).
+pub async fn post_message(
+    state: &AppState,
+    me: &CurrentVisitor,
+    input: WidgetPostMessage,
+) -> ApiResult<(Message, bool)> {
     me.ensure_can_write()?;
     let client_id = validate::client_id(&input.client_id)?;
     let body = validate::message_body(&input.body, input.attachment_ids.len())?;
     let contact = ContactId(me.contact.id);
     if let Some(existing) = msgs::find_by_client_id(state.db.conn(), contact.0, &client_id).await? {
-        let message = msgs::to_dtos(state, vec![existing]).await?.pop().and_then(msgs::for_visitor);
+        let message = msgs::to_dtos(state, vec![existing]).await?.pop();
         return message.map(|m| (m, false)).ok_or(ApiError::NotFound);
     }
     let now = state.now();
@@ -171,13 +181,8 @@ pub async fn post(
     let conv = model.update(&*txn).await?;
     let _ = created;
     append_conversation(&mut txn, ConversationId(conv.id), false, now).await?;
-    contacts::Entity::update_many()
-        .col_expr(contacts::Column::LastSeenAt, sea_orm::sea_query::Expr::value(millis(now)))
-        .filter(contacts::Column::Id.eq(contact.0))
-        .exec(&*txn)
-        .await?;
     txn.commit().await?;
-    msgs::for_visitor(message).map(|m| (m, true)).ok_or(ApiError::NotFound)
+    Ok((message, true))
 }
 
 /// Fills the visitor's own name, email and phone (contact-form bot, `setContact`).

@@ -67,7 +67,7 @@ struct AgentSession {
     state: AppState,
     me: CurrentAgent,
     /// Read state of conversations this session has seen, loaded when first needed.
-    reads: HashMap<ConversationId, i64>,
+    reads: HashMap<ConversationId, Option<i64>>,
     /// The contact of conversations this session typed in.
     contacts: HashMap<ConversationId, ContactId>,
 }
@@ -210,13 +210,11 @@ impl AgentSession {
         let viewer = match self.me.agent_id {
             Some(agent) => {
                 let read = match self.reads.get(&conversation.id) {
-                    Some(seq) => Some(*seq),
+                    Some(seq) => *seq,
                     None => {
                         let seqs = read_seqs(self.state.db.conn(), agent, vec![conversation.id.0]).await?;
                         let seq = seqs.get(&conversation.id.0).copied();
-                        if let Some(seq) = seq {
-                            self.reads.insert(conversation.id, seq);
-                        }
+                        self.reads.insert(conversation.id, seq);
                         seq
                     }
                 };
@@ -295,7 +293,7 @@ impl AgentSession {
                 if Some(agent) != self.me.agent_id {
                     return Ok(());
                 }
-                self.reads.insert(conversation, read_seq);
+                self.reads.insert(conversation, Some(read_seq));
                 let Ok(row) = find_row(self.state.db.conn(), conversation).await else { return Ok(()) };
                 let dto = row.to_dto(Dot::None);
                 let dot = self.dot_of(&dto).await.map_err(|_| Gone)?;

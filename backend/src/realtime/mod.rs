@@ -9,6 +9,7 @@ pub mod agent_ws;
 mod handshake;
 pub mod presence;
 mod replay;
+pub mod router;
 pub mod rules;
 mod session;
 pub mod visitor_ws;
@@ -61,6 +62,8 @@ pub enum Signal {
 pub struct Realtime {
     /// Connections in this process.
     pub presence: Presence,
+    /// Visitor sockets by contact.
+    pub visitors: Arc<router::VisitorRouter>,
     signals: broadcast::Sender<Signal>,
     team: Mutex<Option<Arc<TeamSnapshot>>>,
     online: Mutex<HashSet<AgentId>>,
@@ -72,6 +75,7 @@ impl Default for Realtime {
     fn default() -> Self {
         Self {
             presence: Presence::default(),
+            visitors: Arc::default(),
             signals: broadcast::channel(4096).0,
             team: Mutex::new(None),
             online: Mutex::default(),
@@ -82,8 +86,16 @@ impl Default for Realtime {
 }
 
 impl Realtime {
-    /// Sends a signal to every session of this process.
+    /// Sends a signal to the agents' sessions of this process, and what
+    /// concerns visitors to theirs.
     pub fn signal(&self, signal: Signal) {
+        match &signal {
+            Signal::Typing { contact, typist: Typist::Agent { name, .. }, reply: true, typing, .. } => {
+                self.visitors.send(*contact, router::VisitorItem::Typing { typing: *typing, name: name.clone() });
+            }
+            Signal::TeamOnline(online) => self.visitors.send_all(router::VisitorItem::TeamOnline(*online)),
+            _ => {}
+        }
         let _ = self.signals.send(signal);
     }
 

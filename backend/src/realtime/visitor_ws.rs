@@ -5,6 +5,7 @@
 use super::Signal;
 use super::handshake::authenticate;
 use super::replay::{self, Replay};
+use super::router::VisitorItem;
 use super::session::{Gone, IDLE_TIMEOUT, Outbox, PING_EVERY, RateLimit, ResumeQuery, Verdict};
 use crate::auth::{Caller, CurrentVisitor};
 use crate::domain::{messages, validate, widget};
@@ -24,7 +25,6 @@ use shared::frames::{
 use shared::{AgentId, ContactId, ConversationId, ErrorCode};
 use std::collections::HashMap;
 use std::time::Instant;
-use tokio::sync::broadcast::error::RecvError;
 
 /// Open a visitor's WebSocket (subprotocols `natter.v1`, `bearer.<visitor token>`;
 /// `?after=<seq>` to resume, `?page=<url>` for the current page).
@@ -104,8 +104,8 @@ impl VisitorSession {
     }
 
     async fn run(&mut self, mut out: Outbox, mut stream: AggregatedMessageStream, after: Option<i64>) {
-        let mut bus = self.state.db.bus().subscribe();
-        let mut signals = self.state.realtime.signals();
+        // Registered before reading the log: nothing committed meanwhile is missed.
+        let mut inbox = self.state.realtime.visitors.register(self.contact());
         let mut shutdown = self.state.realtime.shutdown_signal();
         let Ok(mut last) = self.start(&mut out, after).await else { return };
         let mut limit = RateLimit::default();
@@ -146,22 +146,26 @@ impl VisitorSession {
                         }
                     }
                 }
-                event = bus.recv() => match event {
-                    Ok(event) if event.seq > last => {
-                        last = event.seq;
-                        if self.is_mine(&event) && let Err(gone) = self.deliver(&mut out, &event).await { break Err(gone) }
+                item = inbox.items.recv() => {
+                    let resync = matches!(item, Some(VisitorItem::Resync));
+                    let sent = match item {
+                        Some(VisitorItem::Event(event)) if event.seq > last => {
+                            last = event.seq;
+                            self.deliver(&mut out, &event).await
+                        }
+                        Some(VisitorItem::Event(_)) => Ok(()),
+                        Some(VisitorItem::Typing { typing, name }) => out.send(&VisitorServerFrame::Typing { typing, name }).await,
+                        Some(VisitorItem::TeamOnline(online)) => out.send(&VisitorServerFrame::TeamOnline { online }).await,
+                        Some(VisitorItem::Resync) => Ok(()),
+                        None => break Ok(()),
+                    };
+                    if let Err(gone) = sent { break Err(gone) }
+                    if resync || inbox.fell_behind() {
+                        match self.catch_up(&mut out, last).await {
+                            Ok(seq) => last = last.max(seq),
+                            Err(gone) => break Err(gone),
+                        }
                     }
-                    Ok(_) => {}
-                    Err(RecvError::Lagged(_)) => match self.catch_up(&mut out, last).await {
-                        Ok(seq) => last = seq,
-                        Err(gone) => break Err(gone),
-                    },
-                    Err(RecvError::Closed) => break Ok(()),
-                },
-                signal = signals.recv() => match signal {
-                    Ok(signal) => if let Err(gone) = self.on_signal(&mut out, signal).await { break Err(gone) },
-                    Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => break Ok(()),
                 },
                 _ = ping.tick() => {
                     if heard.elapsed() > IDLE_TIMEOUT {
@@ -179,10 +183,6 @@ impl VisitorSession {
         if outcome.is_ok() {
             out.close(CloseCode::Normal, "bye").await;
         }
-    }
-
-    fn is_mine(&self, event: &StoredEvent) -> bool {
-        event.scope.contact == Some(self.contact()) && !event.scope.agents_only
     }
 
     async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Gone> {
@@ -261,12 +261,18 @@ impl VisitorSession {
             VisitorClientFrame::Send { body, client_id, attachment_ids } => {
                 let input = WidgetPostMessage { body, client_id: client_id.clone(), attachment_ids };
                 let result = match self.refresh().await {
-                    Ok(()) => widget::post(&self.state, &self.me, input).await,
+                    Ok(()) => widget::post_message(&self.state, &self.me, input).await,
                     Err(e) => Err(e),
                 };
                 match result {
                     Ok((message, _)) => {
-                        out.send(&VisitorServerFrame::Ack { client_id, message_id: message.id, message }).await
+                        let (message_id, seq) = (message.id, message.seq);
+                        match messages::for_visitor(message) {
+                            Some(message) => {
+                                out.send(&VisitorServerFrame::Ack { client_id, message_id, seq, message }).await
+                            }
+                            None => Ok(()),
+                        }
                     }
                     Err(e) => out.send(&error(e.code(), &e.to_string(), Some(client_id))).await,
                 }
@@ -317,18 +323,6 @@ impl VisitorSession {
             .one(self.state.db.conn())
             .await?
             .map(|c| ConversationId(c.id)))
-    }
-
-    async fn on_signal(&mut self, out: &mut Outbox, signal: Signal) -> Result<(), Gone> {
-        match signal {
-            Signal::Typing { contact, typist: Typist::Agent { name, .. }, reply: true, typing, .. }
-                if contact == self.contact() =>
-            {
-                out.send(&VisitorServerFrame::Typing { typing, name }).await
-            }
-            Signal::TeamOnline(online) => out.send(&VisitorServerFrame::TeamOnline { online }).await,
-            _ => Ok(()),
-        }
     }
 }
 

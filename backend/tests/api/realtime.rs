@@ -72,8 +72,9 @@ async fn fan_out_and_isolation(app: TestApp) {
     a_ws.send(&VisitorClientFrame::Send { body: "Hi from A".into(), client_id: "a1".into(), attachment_ids: vec![] })
         .await;
     let ack = a_ws.until(|f: &VisitorServerFrame| matches!(f, VisitorServerFrame::Ack { .. })).await;
-    let VisitorServerFrame::Ack { client_id, message_id, .. } = ack else { unreachable!() };
+    let VisitorServerFrame::Ack { client_id, message_id, seq, .. } = ack else { unreachable!() };
     assert_eq!(client_id, "a1");
+    assert!(seq > 0);
     // Both agents get it.
     for ws in [&mut admin_ws, &mut ben_ws] {
         let (_, event) = ws

@@ -2,25 +2,32 @@
 //! that also appends to the event log, and the events are published after commit.
 //!
 //! Sequence numbers must reach readers in order: a reader resuming "after 7" must
-//! never miss a 6 that commits later. SQLite has one writer at a time, and we
-//! funnel our writes through one lock so they never meet `SQLITE_BUSY`. On
-//! PostgreSQL a transaction takes a transaction-scoped advisory lock just before
-//! it appends, so sequence values are taken and committed in the same order across
-//! every node; the lock is held only from the append to the commit.
+//! never miss a 6 that commits later. On SQLite every write runs, one at a time,
+//! as a savepoint inside a shared transaction that [`group`] commits for a whole
+//! batch with one fsync (group commit), so writers never meet `SQLITE_BUSY` and a
+//! durable commit does not cost an fsync per message. On PostgreSQL each write is
+//! its own transaction, which takes a transaction-scoped advisory lock just before
+//! it appends, so sequence values are taken and committed in the same order
+//! across every node; the lock is held only from the append to the commit.
+//!
+//! Writes outside this path (read markers, profile changes) are single
+//! autocommit statements, which SQLite's busy timeout serialises safely.
+
+mod group;
 
 use crate::clock::millis;
 use crate::entities::events;
 use crate::events::{EventBus, StoredEvent};
+use group::{Group, GroupSlot};
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, Set, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    DbErr, Set, Statement, TransactionTrait,
 };
 use shared::events::Event;
 use shared::{ContactId, ConversationId, Timestamp};
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// Key of the advisory lock that orders event-log appends on PostgreSQL.
 const EVENT_LOG_LOCK: i64 = 0x6e61_7474_6572;
@@ -29,7 +36,7 @@ const EVENT_LOG_LOCK: i64 = 0x6e61_7474_6572;
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
-    write_lock: Arc<Mutex<()>>,
+    group: Option<Arc<Group>>,
     bus: EventBus,
 }
 
@@ -38,7 +45,8 @@ impl Db {
     pub async fn connect(url: &str, bus: EventBus) -> anyhow::Result<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
         options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
-        if url.starts_with("sqlite:") {
+        let sqlite = url.starts_with("sqlite:");
+        if sqlite {
             // WAL lets readers run beside the writer; FULL makes an acknowledged
             // write survive power loss.
             options.max_connections(4).map_sqlx_sqlite_opts(|o| {
@@ -52,7 +60,8 @@ impl Db {
             options.max_connections(20);
         }
         let conn = Database::connect(options).await?;
-        Ok(Self { conn, write_lock: Arc::new(Mutex::new(())), bus })
+        let group = sqlite.then(|| Group::spawn(conn.clone(), bus.clone()));
+        Ok(Self { conn, group, bus })
     }
 
     /// The connection, for reads.
@@ -67,21 +76,14 @@ impl Db {
 
     /// Starts a write transaction.
     pub async fn write(&self) -> Result<WriteTxn, DbErr> {
-        let (guard, txn) = match self.conn.get_database_backend() {
-            DbBackend::Sqlite => {
-                let guard = self.write_lock.clone().lock_owned().await;
-                // IMMEDIATE takes the write lock at BEGIN, so a transaction never has
-                // to upgrade from reading to writing (which fails at once when
-                // another connection wrote in between).
-                let options = TransactionOptions {
-                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                    ..Default::default()
-                };
-                (Some(guard), self.conn.begin_with_options(options).await?)
+        let (txn, slot) = match &self.group {
+            Some(group) => {
+                let (txn, slot) = group.enter().await?;
+                (txn, Some(slot))
             }
-            _ => (None, self.conn.begin().await?),
+            None => (self.conn.begin().await?, None),
         };
-        Ok(WriteTxn { txn: Some(txn), _guard: guard, pending: Vec::new(), locked: false, bus: self.bus.clone() })
+        Ok(WriteTxn { txn: Some(txn), slot, pending: Vec::new(), locked: false, bus: self.bus.clone() })
     }
 
     /// Whether the database answers.
@@ -92,8 +94,10 @@ impl Db {
 
 /// A write transaction that collects the events it appends.
 pub struct WriteTxn {
+    // Field order matters: the transaction (a savepoint on SQLite) rolls back
+    // before the slot lets the next writer in.
     txn: Option<DatabaseTransaction>,
-    _guard: Option<OwnedMutexGuard<()>>,
+    slot: Option<GroupSlot>,
     pending: Vec<StoredEvent>,
     locked: bool,
     bus: EventBus,
@@ -151,22 +155,24 @@ impl WriteTxn {
         Ok(row.seq)
     }
 
-    /// Commits, then publishes the appended events (in sequence order across
-    /// every transaction of this process).
+    /// Commits durably, then publishes the appended events (in sequence order
+    /// across every transaction of this process). Returns their sequences.
     pub async fn commit(mut self) -> Result<Vec<i64>, DbErr> {
         let pending = std::mem::take(&mut self.pending);
         let seqs: Vec<i64> = pending.iter().map(|e| e.seq).collect();
         let Some(txn) = self.txn.take() else {
             return Err(DbErr::Custom("transaction already finished".into()));
         };
-        match txn.commit().await {
-            Ok(()) => {
+        if let Err(e) = txn.commit().await {
+            self.bus.abandoned(&seqs);
+            return Err(e);
+        }
+        match self.slot.take() {
+            // The savepoint is released; the group's commit makes it durable.
+            Some(slot) => slot.commit(pending).await.map(|()| seqs),
+            None => {
                 self.bus.committed(pending);
                 Ok(seqs)
-            }
-            Err(e) => {
-                self.bus.abandoned(&seqs);
-                Err(e)
             }
         }
     }
