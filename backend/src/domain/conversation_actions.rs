@@ -56,9 +56,8 @@ pub async fn post(
     let message = match msgs::insert(state, &mut txn, new, now).await {
         Ok(m) => m,
         Err(ApiError::Conflict(_)) => {
-            drop(txn);
-            let existing = msgs::find_by_client_id(state.db.conn(), me.author_id, &client_id).await?;
-            return existing_for(state, existing.ok_or(ApiError::NotFound)?, id).await;
+            let existing = msgs::settle_duplicate(state, txn, me.author_id, &client_id).await?;
+            return existing_for(state, existing, id).await;
         }
         Err(e) => return Err(e),
     };

@@ -173,6 +173,25 @@ pub async fn find_by_client_id(
         .await?)
 }
 
+/// The message a concurrent send with the same `client_id` stored, once it is
+/// durable: the duplicate insert failed inside `txn`.
+pub async fn settle_duplicate(
+    state: &AppState,
+    txn: WriteTxn,
+    author: Uuid,
+    client_id: &str,
+) -> ApiResult<messages::Model> {
+    // On SQLite the original may sit uncommitted in the same group commit: find it
+    // there and wait for that commit. (On PostgreSQL the failed insert waited for
+    // the original's commit and aborted this transaction, so look outside it.)
+    if let Ok(Some(found)) = find_by_client_id(&*txn, author, client_id).await {
+        txn.commit().await?;
+        return Ok(found);
+    }
+    drop(txn);
+    find_by_client_id(state.db.conn(), author, client_id).await?.ok_or(ApiError::NotFound)
+}
+
 /// Rows to DTOs, loading their attachments in one query.
 pub async fn to_dtos(state: &AppState, rows: Vec<messages::Model>) -> ApiResult<Vec<Message>> {
     let mut files = files::for_messages(state, rows.iter().map(|m| m.id).collect()).await?;

@@ -161,10 +161,19 @@ pub async fn post_message(
         author_id: Some(contact.0),
         author_name: me.contact.name.clone(),
         body,
-        client_id: Some(client_id),
+        client_id: Some(client_id.clone()),
         attachments: files,
     };
-    let message = msgs::insert(state, &mut txn, new, now).await?;
+    let message = match msgs::insert(state, &mut txn, new, now).await {
+        Ok(message) => message,
+        Err(ApiError::Conflict(_)) => {
+            // A concurrent retry of the same send got there first.
+            let existing = msgs::settle_duplicate(state, txn, contact.0, &client_id).await?;
+            let message = msgs::to_dtos(state, vec![existing]).await?.pop();
+            return message.map(|m| (m, false)).ok_or(ApiError::NotFound);
+        }
+        Err(e) => return Err(e),
+    };
     let awaiting = conv.awaiting_reply_since.filter(|_| conv.status == "open").unwrap_or(millis(now));
     let reopened = conv.status == "closed";
     let mut model = conv.into_active_model();

@@ -4,7 +4,7 @@
 use super::Signal;
 use super::handshake::authenticate;
 use super::replay::{self, Replay};
-use super::session::{Gone, IDLE_TIMEOUT, Outbox, PING_EVERY, RateLimit, ResumeQuery, Verdict};
+use super::session::{Gone, IDLE_TIMEOUT, Inbound, Outbox, PING_EVERY, RateLimit, ResumeQuery, receive};
 use crate::auth::{Caller, CurrentAgent};
 use crate::domain::conversation_actions as actions;
 use crate::domain::conversations::{dot_input_of, find_row, read_seqs};
@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::StoredEvent;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode};
+use actix_ws::{AggregatedMessageStream, CloseCode};
 use sea_orm::EntityTrait;
 use shared::api::{Conversation, PostKind, PostMessage};
 use shared::dot::{DotViewer, dot};
@@ -88,35 +88,14 @@ impl AgentSession {
             tokio::select! {
                 message = stream.recv() => {
                     heard = Instant::now();
-                    match message {
-                        Some(Ok(AggregatedMessage::Text(text))) => match limit.check() {
-                            Verdict::Allow => {
-                                if let Err(gone) = self.handle(&mut out, &text).await { break Err(gone) }
-                            }
-                            Verdict::Refuse => {
-                                if let Err(gone) = out.send(&error(ErrorCode::RateLimited, "slow down", None)).await { break Err(gone) }
-                            }
-                            Verdict::Close => {
-                                out.close(CloseCode::Policy, "too many frames").await;
-                                return;
-                            }
-                        },
-                        Some(Ok(AggregatedMessage::Binary(_))) => {
-                            if let Err(gone) = out.send(&error(ErrorCode::MalformedRequest, "frames are JSON text", None)).await { break Err(gone) }
+                    match receive(&mut out, &mut limit, message, refusal).await {
+                        Ok(Inbound::Frame(text)) => {
+                            if let Err(gone) = self.handle(&mut out, &text).await { break Err(gone) }
                         }
-                        Some(Ok(AggregatedMessage::Ping(bytes))) => {
-                            if let Err(gone) = out.pong(&bytes).await { break Err(gone) }
-                        }
-                        Some(Ok(AggregatedMessage::Pong(_))) => {}
-                        Some(Ok(AggregatedMessage::Close(_))) | None => break Ok(()),
-                        Some(Err(actix_ws::ProtocolError::Overflow)) => {
-                            out.close(CloseCode::Size, "frame too large").await;
-                            return;
-                        }
-                        Some(Err(_)) => {
-                            out.close(CloseCode::Protocol, "protocol error").await;
-                            return;
-                        }
+                        Ok(Inbound::Handled) => {}
+                        Ok(Inbound::Finished) => break Ok(()),
+                        Ok(Inbound::Closed) => return,
+                        Err(gone) => break Err(gone),
                     }
                 }
                 event = bus.recv() => match event {
@@ -301,6 +280,10 @@ impl AgentSession {
             }
         }
     }
+}
+
+fn refusal(code: ErrorCode, message: &str) -> AgentServerFrame {
+    error(code, message, None)
 }
 
 fn error(code: ErrorCode, message: &str, client_id: Option<String>) -> AgentServerFrame {

@@ -1,8 +1,9 @@
 //! What both kinds of sessions share: the socket with a send timeout, the frame
 //! rate limit, the heartbeat and the resume parameter.
 
-use actix_ws::{CloseCode, CloseReason, Session};
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError, Session};
 use serde::Serialize;
+use shared::ErrorCode;
 use std::time::{Duration, Instant};
 
 /// How often the server pings.
@@ -62,9 +63,55 @@ impl Outbox {
     }
 
     /// Closes with a code and reason.
-    pub async fn close(self, code: CloseCode, description: &str) {
+    pub async fn close(&mut self, code: CloseCode, description: &str) {
         let reason = CloseReason { code, description: Some(description.to_owned()) };
-        let _ = tokio::time::timeout(SEND_TIMEOUT, self.session.close(Some(reason))).await;
+        let _ = tokio::time::timeout(SEND_TIMEOUT, self.session.clone().close(Some(reason))).await;
+    }
+}
+
+/// What became of one message from the client.
+pub enum Inbound {
+    /// A text frame for the session to handle.
+    Frame(String),
+    /// Nothing more to do (a ping answered, a frame refused with an error).
+    Handled,
+    /// The client said goodbye.
+    Finished,
+    /// The connection was closed for cause (oversized frame, flood, protocol error).
+    Closed,
+}
+
+/// Handles the transport side of a client message: pings, binary and refused
+/// frames, size and rate limits. `error` builds the session's error frame.
+pub async fn receive<E: Serialize>(
+    out: &mut Outbox,
+    limit: &mut RateLimit,
+    message: Option<Result<AggregatedMessage, ProtocolError>>,
+    error: fn(ErrorCode, &str) -> E,
+) -> Result<Inbound, Gone> {
+    match message {
+        Some(Ok(AggregatedMessage::Text(text))) => match limit.check() {
+            Verdict::Allow => Ok(Inbound::Frame(text.to_string())),
+            Verdict::Refuse => out.send(&error(ErrorCode::RateLimited, "slow down")).await.map(|()| Inbound::Handled),
+            Verdict::Close => {
+                out.close(CloseCode::Policy, "too many frames").await;
+                Ok(Inbound::Closed)
+            }
+        },
+        Some(Ok(AggregatedMessage::Binary(_))) => {
+            out.send(&error(ErrorCode::MalformedRequest, "frames are JSON text")).await.map(|()| Inbound::Handled)
+        }
+        Some(Ok(AggregatedMessage::Ping(bytes))) => out.pong(&bytes).await.map(|()| Inbound::Handled),
+        Some(Ok(AggregatedMessage::Pong(_))) => Ok(Inbound::Handled),
+        Some(Ok(AggregatedMessage::Close(_))) | None => Ok(Inbound::Finished),
+        Some(Err(ProtocolError::Overflow)) => {
+            out.close(CloseCode::Size, "frame too large").await;
+            Ok(Inbound::Closed)
+        }
+        Some(Err(_)) => {
+            out.close(CloseCode::Protocol, "protocol error").await;
+            Ok(Inbound::Closed)
+        }
     }
 }
 

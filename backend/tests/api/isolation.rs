@@ -115,4 +115,16 @@ async fn idempotent_retries(app: TestApp) {
         })
         .collect();
     assert_eq!(ids.len(), 1);
+    // And for a visitor.
+    let race = json!({"body": "race", "client_id": "visitor-race"});
+    let sends = (0..8).map(|_| app.post("/api/v1/widget/messages", &visitor.token, &race));
+    let answers = futures_util::future::join_all(sends).await;
+    let ids: std::collections::HashSet<_> = answers
+        .iter()
+        .map(|a| {
+            assert!(a.status == 200 || a.status == 201, "status {}", a.status);
+            serde_json::from_slice::<VisitorMessage>(&a.bytes).expect("message").id
+        })
+        .collect();
+    assert_eq!(ids.len(), 1);
 }
