@@ -3,13 +3,26 @@
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
+# wasm-bindgen-cli must match the wasm-bindgen version pinned in frontend/Cargo.toml.
+wasm_bindgen_version := "0.2.130"
+
 # List the recipes.
 default:
     @just --list
 
 # Build and start Natter on SQLite in ./data (first start prints the admin's password).
-run *ARGS:
+run *ARGS: frontend
     cargo run --release -p backend --bin natter -- {{ARGS}}
+
+# Install the pinned WASM tools (once per machine; nothing is downloaded at build time).
+wasm-tools:
+    rustup target add wasm32-unknown-unknown
+    if ! wasm-bindgen --version 2>/dev/null | grep -q "{{wasm_bindgen_version}}"; then cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
+
+# Build the agent inbox (Leptos, WASM) into dist/inbox with hashed asset names.
+frontend: wasm-tools
+    cargo build -p frontend --target wasm32-unknown-unknown --profile release-small
+    bash frontend/build.sh
 
 # Run the database migrations and exit.
 migrate:

@@ -76,6 +76,9 @@ pub struct Settings {
     /// Origins allowed to open WebSockets and embed the widget, comma-separated.
     #[arg(long, env = "NATTER_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+    /// Directory of the built agent inbox (`index.html` and `assets/`), made by `just frontend`.
+    #[arg(long, env = "NATTER_WEB_DIR", default_value = "./dist/inbox")]
+    pub web_dir: PathBuf,
     /// Log filter (tracing's `EnvFilter` syntax).
     #[arg(long, env = "NATTER_LOG", default_value = "info")]
     pub log: String,
@@ -95,6 +98,7 @@ impl Settings {
             missed_after_secs: 30,
             max_upload_bytes: shared::limits::DEFAULT_MAX_UPLOAD_BYTES,
             allowed_origins: Vec::new(),
+            web_dir: PathBuf::from("./dist/inbox"),
             log: "info".into(),
         }
     }

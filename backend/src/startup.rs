@@ -66,7 +66,7 @@ impl Application {
                 .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
                 .wrap(tracing_actix_web::TracingLogger::default())
                 .configure(crate::routes::configure)
-                .default_service(web::to(crate::routes::not_found))
+                .default_service(web::to(crate::routes::fallback))
         })
         .listen(listener)?
         .shutdown_timeout(10)

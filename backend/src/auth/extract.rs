@@ -29,6 +29,29 @@ pub struct CurrentAgent {
     pub name: String,
     /// What they may do.
     pub role: Role,
+    /// When the access token expires (seconds since the epoch); API keys don't.
+    pub expires_at: Option<i64>,
+}
+
+impl CurrentAgent {
+    /// Whether the credentials this agent connected with still hold now: the
+    /// token not expired, the session not ended, the agent active, the key not revoked.
+    pub async fn still_valid(&self, state: &AppState) -> ApiResult<bool> {
+        if self.expires_at.is_some_and(|exp| exp <= state.now().timestamp()) {
+            return Ok(false);
+        }
+        let db = state.db.conn();
+        match (self.session_id, self.agent_id) {
+            (Some(session), Some(agent)) => {
+                let session = agent_sessions::Entity::find_by_id(session).one(db).await?;
+                let agent = agents::Entity::find_by_id(agent.0).one(db).await?;
+                Ok(session.is_some_and(|s| s.revoked_at.is_none()) && agent.is_some_and(|a| a.active))
+            }
+            _ => {
+                Ok(api_keys::Entity::find_by_id(self.author_id).one(db).await?.is_some_and(|k| k.revoked_at.is_none()))
+            }
+        }
+    }
 }
 
 impl CurrentAgent {
@@ -109,6 +132,7 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
             author_id: key.id,
             name: key.name,
             role: crate::domain::team::parse_role(&key.role),
+            expires_at: None,
         }));
     }
     let claims = state.jwt.decode(token).ok_or(ApiError::Unauthorized)?;
@@ -127,6 +151,7 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
         author_id: agent.id,
         role: crate::domain::team::parse_role(&agent.role),
         name: agent.name,
+        expires_at: Some(claims.exp),
     }))
 }
 

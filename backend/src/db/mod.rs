@@ -6,9 +6,9 @@
 //! as a savepoint inside a shared transaction that [`group`] commits for a whole
 //! batch with one fsync (group commit), so writers never meet `SQLITE_BUSY` and a
 //! durable commit does not cost an fsync per message. On PostgreSQL each write is
-//! its own transaction, which takes a transaction-scoped advisory lock just before
-//! it appends, so sequence values are taken and committed in the same order
-//! across every node; the lock is held only from the append to the commit.
+//! its own transaction, which first takes a transaction-scoped advisory lock, so
+//! sequence values are taken and committed in the same order across every node
+//! (and writers lock the log and rows in one order, so they can't deadlock).
 //!
 //! Writes outside this path (read markers, profile changes) are single
 //! autocommit statements, which SQLite's busy timeout serialises safely.
@@ -81,9 +81,20 @@ impl Db {
                 let (txn, slot) = group.enter().await?;
                 (txn, Some(slot))
             }
-            None => (self.conn.begin().await?, None),
+            None => {
+                let txn = self.conn.begin().await?;
+                // Taken first so that every writer locks in the same order (the
+                // event log, then rows): no deadlock between, say, a reply and a close.
+                txn.execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_advisory_xact_lock($1)",
+                    [EVENT_LOG_LOCK.into()],
+                ))
+                .await?;
+                (txn, None)
+            }
         };
-        Ok(WriteTxn { txn: Some(txn), slot, pending: Vec::new(), locked: false, bus: self.bus.clone() })
+        Ok(WriteTxn { txn: Some(txn), slot, pending: Vec::new(), bus: self.bus.clone() })
     }
 
     /// Whether the database answers.
@@ -99,7 +110,6 @@ pub struct WriteTxn {
     txn: Option<DatabaseTransaction>,
     slot: Option<GroupSlot>,
     pending: Vec<StoredEvent>,
-    locked: bool,
     bus: EventBus,
 }
 
@@ -126,16 +136,6 @@ impl WriteTxn {
     /// Appends `event` to the log; returns its sequence number. A message inside
     /// the event is stored with `seq: 0` and given its sequence when read back.
     pub async fn append(&mut self, event: Event, scope: EventScope, now: Timestamp) -> Result<i64, DbErr> {
-        if !self.locked && self.get_database_backend() == DbBackend::Postgres {
-            (**self)
-                .execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT pg_advisory_xact_lock($1)",
-                    [EVENT_LOG_LOCK.into()],
-                ))
-                .await?;
-            self.locked = true;
-        }
         let payload = serde_json::to_string(&event).map_err(|e| DbErr::Custom(e.to_string()))?;
         let row = events::ActiveModel {
             kind: Set(event.name().to_owned()),
@@ -158,15 +158,15 @@ impl WriteTxn {
     /// Commits durably, then publishes the appended events (in sequence order
     /// across every transaction of this process). Returns their sequences.
     pub async fn commit(mut self) -> Result<Vec<i64>, DbErr> {
-        let pending = std::mem::take(&mut self.pending);
-        let seqs: Vec<i64> = pending.iter().map(|e| e.seq).collect();
+        let seqs: Vec<i64> = self.pending.iter().map(|e| e.seq).collect();
         let Some(txn) = self.txn.take() else {
             return Err(DbErr::Custom("transaction already finished".into()));
         };
-        if let Err(e) = txn.commit().await {
-            self.bus.abandoned(&seqs);
-            return Err(e);
-        }
+        // `pending` stays in `self` until the outcome is known: if this future is
+        // dropped half-way, `Drop` releases the sequences instead of leaving them
+        // in flight for ever (which would hold back every later event).
+        txn.commit().await?;
+        let pending = std::mem::take(&mut self.pending);
         match self.slot.take() {
             // The savepoint is released; the group's commit makes it durable.
             Some(slot) => slot.commit(pending).await.map(|()| seqs),

@@ -173,21 +173,32 @@ pub async fn find_by_client_id(
         .await?)
 }
 
-/// The message a concurrent send with the same `client_id` stored, once it is
-/// durable: the duplicate insert failed inside `txn`.
+/// A send with this `client_id` already stored, seen from inside the write
+/// transaction (before anything is appended): then `txn` is committed empty,
+/// which returns once the original is durable, and the original is returned.
+pub async fn stored_before(
+    txn: WriteTxn,
+    author: Uuid,
+    client_id: &str,
+) -> ApiResult<Result<messages::Model, WriteTxn>> {
+    match find_by_client_id(&*txn, author, client_id).await? {
+        Some(found) => {
+            txn.commit().await?;
+            Ok(Ok(found))
+        }
+        None => Ok(Err(txn)),
+    }
+}
+
+/// The message a concurrent send with the same `client_id` stored: the duplicate
+/// insert failed (on PostgreSQL it waited for the original to commit), so `txn`
+/// is rolled back and the original read.
 pub async fn settle_duplicate(
     state: &AppState,
     txn: WriteTxn,
     author: Uuid,
     client_id: &str,
 ) -> ApiResult<messages::Model> {
-    // On SQLite the original may sit uncommitted in the same group commit: find it
-    // there and wait for that commit. (On PostgreSQL the failed insert waited for
-    // the original's commit and aborted this transaction, so look outside it.)
-    if let Ok(Some(found)) = find_by_client_id(&*txn, author, client_id).await {
-        txn.commit().await?;
-        return Ok(found);
-    }
     drop(txn);
     find_by_client_id(state.db.conn(), author, client_id).await?.ok_or(ApiError::NotFound)
 }

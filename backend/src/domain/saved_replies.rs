@@ -39,6 +39,7 @@ fn check(input: SavedReplyInput) -> ApiResult<Checked> {
     if shortcut.len() > 64 || !shortcut.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         return Err(ApiError::invalid("shortcut may contain letters, digits, - and _ only (up to 64)"));
     }
+    validate::printable("body", &input.body)?;
     let body = input.body.trim().to_owned();
     if body.is_empty() || body.chars().count() > MAX_MESSAGE_CHARS {
         return Err(ApiError::invalid(format!("body must have 1 to {MAX_MESSAGE_CHARS} characters")));

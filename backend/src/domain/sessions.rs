@@ -79,12 +79,19 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<TokenPair> {
         .filter(|a| a.active)
         .ok_or(ApiError::Unauthorized)?;
     let refresh = secrets::generate(REFRESH_PREFIX);
-    let sid = session.id;
-    let mut model: agent_sessions::ActiveModel = session.into();
-    model.refresh_hash = Set(secrets::hash(&refresh));
-    model.expires_at = Set(now + REFRESH_TTL_SECS * 1000);
-    model.update(state.db.conn()).await?;
-    tokens(state, agent, sid, refresh)
+    // Conditional on the old hash: of two concurrent refreshes with one token, one wins.
+    let swapped = agent_sessions::Entity::update_many()
+        .col_expr(agent_sessions::Column::RefreshHash, sea_orm::sea_query::Expr::value(secrets::hash(&refresh)))
+        .col_expr(agent_sessions::Column::ExpiresAt, sea_orm::sea_query::Expr::value(now + REFRESH_TTL_SECS * 1000))
+        .filter(agent_sessions::Column::Id.eq(session.id))
+        .filter(agent_sessions::Column::RefreshHash.eq(session.refresh_hash.clone()))
+        .filter(agent_sessions::Column::RevokedAt.is_null())
+        .exec(state.db.conn())
+        .await?;
+    if swapped.rows_affected != 1 {
+        return Err(ApiError::Unauthorized);
+    }
+    tokens(state, agent, session.id, refresh)
 }
 
 /// Ends the caller's session (its access and refresh tokens).

@@ -1,9 +1,10 @@
 //! Agents and groups, and the team snapshot the dot rule reads.
 
+use super::messages::append_conversation;
 use super::validate;
 use crate::auth::password;
 use crate::clock::{from_millis, millis};
-use crate::entities::{agent_sessions, agents, group_members, groups};
+use crate::entities::{agent_sessions, agents, conversations, group_members, groups};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::Expr;
@@ -13,7 +14,7 @@ use sea_orm::{
 };
 use shared::api::{Agent, Availability, CreateAgent, Group, Role, UpdateAgent};
 use shared::frames::AgentPresence;
-use shared::{AgentId, GroupId, Page, Team};
+use shared::{AgentId, ConversationId, GroupId, Page, Team};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -281,12 +282,29 @@ pub async fn rename_group(state: &AppState, id: GroupId, name: &str) -> ApiResul
     get_group(state, id).await
 }
 
-/// Deletes a group; its conversations become unassigned from it.
+/// Deletes a group; its conversations lose the group (each with its
+/// `conversation.updated`) and keep their agent assignee.
 pub async fn delete_group(state: &AppState, id: GroupId) -> ApiResult<()> {
-    let result = groups::Entity::delete_by_id(id.0).exec(state.db.conn()).await?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::NotFound);
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    groups::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
+    let affected: Vec<Uuid> = conversations::Entity::find()
+        .select_only()
+        .column(conversations::Column::Id)
+        .filter(conversations::Column::GroupId.eq(id.0))
+        .into_tuple()
+        .all(&*txn)
+        .await?;
+    conversations::Entity::update_many()
+        .col_expr(conversations::Column::GroupId, Expr::value(Option::<Uuid>::None))
+        .filter(conversations::Column::GroupId.eq(id.0))
+        .exec(&*txn)
+        .await?;
+    for conversation in affected {
+        append_conversation(&mut txn, ConversationId(conversation), false, now).await?;
     }
+    groups::Entity::delete_by_id(id.0).exec(&*txn).await?;
+    txn.commit().await?;
     state.realtime.team_changed(state).await
 }
 

@@ -3,8 +3,18 @@
 use crate::error::{ApiError, ApiResult};
 use shared::limits::*;
 
+/// Refuses control characters other than newline and tab (PostgreSQL can't
+/// store NUL, and none of them belongs in a chat).
+pub fn printable(field: &str, value: &str) -> ApiResult<()> {
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        return Err(ApiError::invalid(format!("{field} contains control characters")));
+    }
+    Ok(())
+}
+
 /// A required single-line text: trimmed, non-empty, at most `MAX_SHORT_TEXT_CHARS`.
 pub fn required(field: &str, value: &str) -> ApiResult<String> {
+    printable(field, value)?;
     let value = value.trim();
     if value.is_empty() {
         return Err(ApiError::invalid(format!("{field} must not be empty")));
@@ -15,6 +25,7 @@ pub fn required(field: &str, value: &str) -> ApiResult<String> {
 /// An optional text: `None` unchanged, empty clears (`Some(None)`), else checked.
 pub fn optional(field: &str, value: Option<&str>, max_chars: usize) -> ApiResult<Option<Option<String>>> {
     let Some(value) = value else { return Ok(None) };
+    printable(field, value)?;
     let value = value.trim();
     if value.is_empty() {
         return Ok(Some(None));
@@ -63,6 +74,7 @@ pub fn password(value: &str) -> ApiResult<()> {
 
 /// A message's client id.
 pub fn client_id(value: &str) -> ApiResult<String> {
+    printable("client_id", value)?;
     let value = value.trim();
     if value.is_empty() || value.chars().count() > MAX_CLIENT_ID_CHARS {
         return Err(ApiError::invalid(format!("client_id must have 1 to {MAX_CLIENT_ID_CHARS} characters")));
@@ -72,6 +84,7 @@ pub fn client_id(value: &str) -> ApiResult<String> {
 
 /// A message body: may be empty only when files are attached.
 pub fn message_body(body: &str, attachments: usize) -> ApiResult<String> {
+    printable("body", body)?;
     let body = body.trim();
     if body.is_empty() && attachments == 0 {
         return Err(ApiError::invalid("a message needs text or an attachment"));
@@ -108,6 +121,13 @@ mod tests {
         assert_eq!(optional("n", Some("  "), 5).ok(), Some(Some(None)));
         assert_eq!(optional("n", Some(" ab "), 5).ok(), Some(Some(Some("ab".into()))));
         assert!(optional("n", Some("abcdef"), 5).is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert!(message_body("a\u{0}b", 0).is_err());
+        assert!(required("name", "x\u{7}").is_err());
+        assert!(message_body("line\nnext\ttab", 0).is_ok());
     }
 
     #[test]

@@ -90,6 +90,9 @@ impl AgentSession {
                     heard = Instant::now();
                     match receive(&mut out, &mut limit, message, refusal).await {
                         Ok(Inbound::Frame(text)) => {
+                            if !self.me.still_valid(&self.state).await.unwrap_or(false) {
+                                return self.end_expired(&mut out).await;
+                            }
                             if let Err(gone) = self.handle(&mut out, &text).await { break Err(gone) }
                         }
                         Ok(Inbound::Handled) => {}
@@ -116,6 +119,9 @@ impl AgentSession {
                     Err(RecvError::Closed) => break Ok(()),
                 },
                 _ = ping.tick() => {
+                    if !self.me.still_valid(&self.state).await.unwrap_or(false) {
+                        return self.end_expired(&mut out).await;
+                    }
                     if heard.elapsed() > IDLE_TIMEOUT {
                         out.close(CloseCode::Away, "idle").await;
                         return;
@@ -131,6 +137,13 @@ impl AgentSession {
         if outcome.is_ok() {
             out.close(CloseCode::Normal, "bye").await;
         }
+    }
+
+    /// The token expired or the session was ended: say so and close, so the
+    /// client refreshes its token and resumes.
+    async fn end_expired(&self, out: &mut Outbox) {
+        let _ = out.send(&error(ErrorCode::Unauthorized, "the session ended; sign in again", None)).await;
+        out.close(CloseCode::Policy, "session ended").await;
     }
 
     /// Replays what was missed (or asks for a reload), then says ready.

@@ -66,6 +66,11 @@ pub struct Realtime {
     pub visitors: Arc<router::VisitorRouter>,
     signals: broadcast::Sender<Signal>,
     team: Mutex<Option<Arc<TeamSnapshot>>>,
+    /// Bumped whenever the snapshot is invalidated: a load that started before
+    /// is not stored.
+    generation: std::sync::atomic::AtomicU64,
+    /// One reload at a time, so presence changes are announced in order.
+    reloading: tokio::sync::Mutex<()>,
     online: Mutex<HashSet<AgentId>>,
     rules: Notify,
     shutdown: watch::Sender<bool>,
@@ -78,6 +83,8 @@ impl Default for Realtime {
             visitors: Arc::default(),
             signals: broadcast::channel(4096).0,
             team: Mutex::new(None),
+            generation: std::sync::atomic::AtomicU64::new(0),
+            reloading: tokio::sync::Mutex::new(()),
             online: Mutex::default(),
             rules: Notify::new(),
             shutdown: watch::channel(false).0,
@@ -126,17 +133,24 @@ impl Realtime {
 
     /// The team as the dot rule sees it (cached until the team or presence changes).
     pub async fn team(&self, state: &AppState) -> ApiResult<Arc<TeamSnapshot>> {
+        use std::sync::atomic::Ordering;
         if let Some(team) = self.team.lock().unwrap_or_else(|p| p.into_inner()).clone() {
             return Ok(team);
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let snapshot = Arc::new(load_team(state.db.conn(), &self.presence.connected_agents()).await?);
-        *self.team.lock().unwrap_or_else(|p| p.into_inner()) = Some(snapshot.clone());
+        let mut cached = self.team.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation.load(Ordering::Acquire) == generation {
+            *cached = Some(snapshot.clone());
+        }
         Ok(snapshot)
     }
 
     /// The team, agents, groups or presence changed: reload the snapshot, tell
     /// sessions who came online or went offline, and re-run the missed rule.
     pub async fn team_changed(&self, state: &AppState) -> ApiResult<()> {
+        let _one_at_a_time = self.reloading.lock().await;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         *self.team.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let team = self.team(state).await?;
         let now_online = team.team.online.clone();

@@ -1,11 +1,12 @@
 //! The missed-conversation rule, run by the server with no client involved: a
 //! conversation whose visitor waits turns red when the reply deadline passes or
 //! every assigned agent is offline, and clears when an agent replies or comes
-//! back. `missed_at` records what was announced; each change is a conditional
-//! `UPDATE`, so with several processes on one database exactly one announces it.
+//! back. `missed_at` records what was announced; each change is decided again on
+//! the row inside the write transaction and made by a conditional `UPDATE`, so
+//! with several processes on one database exactly one announces it.
 
 use crate::clock::millis;
-use crate::domain::conversations::{ConversationRow, select_rows};
+use crate::domain::conversations::{ConversationRow, find_row, select_rows};
 use crate::domain::messages::append_conversation;
 use crate::entities::conversations;
 use crate::error::ApiResult;
@@ -60,7 +61,7 @@ async fn run_once(state: &AppState, mut reevaluate: bool) -> ApiResult<()> {
         .into_tuple()
         .all(state.db.conn())
         .await?;
-    let mut changes: Vec<(Uuid, bool)> = due.into_iter().map(|id| (id, true)).collect();
+    let mut candidates: Vec<Uuid> = due;
     if reevaluate {
         let team = state.realtime.team(state).await?;
         let waiting: Vec<ConversationRow> = select_rows()
@@ -71,16 +72,24 @@ async fn run_once(state: &AppState, mut reevaluate: bool) -> ApiResult<()> {
             .await?;
         for row in waiting {
             let missed = is_missed(&row.dot_input(), &team.team, now, state.settings.missed_after());
-            if missed != row.missed_at.is_some() && !changes.iter().any(|(id, _)| *id == row.id) {
-                changes.push((row.id, missed));
+            if missed != row.missed_at.is_some() && !candidates.contains(&row.id) {
+                candidates.push(row.id);
             }
         }
     }
-    if changes.is_empty() {
+    if candidates.is_empty() {
         return Ok(());
     }
+    let team = state.realtime.team(state).await?;
     let mut txn = state.db.write().await?;
-    for (id, missed) in changes {
+    for id in candidates {
+        // Decided again on the row as it is now: a reply or a new message may
+        // have come in since it was picked.
+        let Ok(row) = find_row(&*txn, ConversationId(id)).await else { continue };
+        let missed = is_missed(&row.dot_input(), &team.team, now, state.settings.missed_after());
+        if missed == row.missed_at.is_some() {
+            continue;
+        }
         let update = conversations::Entity::update_many()
             .filter(conversations::Column::Id.eq(id))
             .filter(conversations::Column::Status.eq("open"));
@@ -88,7 +97,6 @@ async fn run_once(state: &AppState, mut reevaluate: bool) -> ApiResult<()> {
             update
                 .col_expr(conversations::Column::MissedAt, Expr::value(millis(now)))
                 .filter(conversations::Column::MissedAt.is_null())
-                .filter(conversations::Column::AwaitingReplySince.is_not_null())
         } else {
             update
                 .col_expr(conversations::Column::MissedAt, Expr::value(Option::<i64>::None))

@@ -10,10 +10,11 @@ mod health;
 mod keys;
 mod messages;
 pub mod openapi;
+mod pages;
 mod saved_replies;
 mod widget;
 
-use crate::error::{ApiError, json_error, path_error, query_error};
+use crate::error::{json_error, path_error, query_error};
 use actix_web::web;
 use serde::Deserialize;
 
@@ -44,9 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     keys::configure(cfg);
     widget::configure(cfg);
     crate::realtime::configure(cfg);
+    pages::configure(cfg);
 }
 
-/// Unknown routes answer with a JSON 404.
-pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
-}
+pub use pages::fallback;

@@ -35,6 +35,12 @@ async fn malformed_and_invalid_bodies(app: TestApp) {
     app.post(&path, admin, &json!({"kind": "reply", "body": "x", "client_id": ""}))
         .await
         .error(422, ErrorCode::ValidationFailed);
+    app.post(&path, admin, &json!({"kind": "reply", "body": "nul \u{0} here", "client_id": "n"}))
+        .await
+        .error(422, ErrorCode::ValidationFailed);
+    app.patch(&format!("/api/v1/contacts/{}", visitor.contact_id), admin, &json!({"name": "a\u{0}b"}))
+        .await
+        .error(422, ErrorCode::ValidationFailed);
     app.post("/api/v1/widget/messages", &visitor.token, &json!({"body": "", "client_id": "v"}))
         .await
         .error(422, ErrorCode::ValidationFailed);

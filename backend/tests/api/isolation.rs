@@ -127,4 +127,10 @@ async fn idempotent_retries(app: TestApp) {
         })
         .collect();
     assert_eq!(ids.len(), 1);
+    // The log announced each stored message once, and nothing that wasn't stored.
+    let stored: shared::Page<Message> =
+        app.get(&format!("/api/v1/conversations/{conv}/messages?limit=200"), app.admin_token()).await.json(200);
+    let announced = crate::event_log::events_of(&app, conv.0).await;
+    let created = announced.iter().filter(|k| *k == "message.created").count();
+    assert_eq!(created, stored.items.len());
 }

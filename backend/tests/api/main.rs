@@ -12,6 +12,7 @@ mod event_log;
 mod health;
 mod isolation;
 mod lists;
+mod pages;
 mod permissions;
 mod realtime;
 mod saved_replies;

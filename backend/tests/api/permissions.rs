@@ -83,6 +83,15 @@ async fn groups_and_members(app: TestApp) {
     assert_eq!((renamed.name.as_str(), renamed.member_ids.len()), ("Sales EU", 2));
     let listed: Page<Group> = app.get("/api/v1/groups", &ben.access_token).await.json(200);
     assert_eq!(listed.items, vec![renamed]);
+    let visitor = app.new_visitor().await;
+    let conv = app.visitor_says(&visitor, "hi").await;
+    app.post(&format!("/api/v1/conversations/{conv}/assign"), admin, &json!({"group_id": group.id}))
+        .await
+        .json::<Conversation>(200);
     assert_eq!(app.delete(&format!("/api/v1/groups/{}", group.id), admin).await.status, 204);
     app.get(&format!("/api/v1/groups/{}", group.id), admin).await.error(404, ErrorCode::NotFound);
+    // Its conversations lose the group, and the change is announced.
+    assert_eq!(app.conversation(admin, conv).await.group_id, None);
+    let kinds = crate::event_log::events_of(&app, conv.0).await;
+    assert_eq!(kinds.last().map(String::as_str), Some("conversation.updated"));
 }

@@ -16,6 +16,7 @@ on_both_databases!(
     sends_are_acked_and_idempotent,
     typing_and_presence,
     upgrades_are_authenticated,
+    ended_sessions_lose_their_socket,
     bad_frames_are_refused,
 );
 
@@ -376,6 +377,16 @@ async fn typing_and_presence(app: TestApp) {
     app.patch("/api/v1/me", app.admin_token(), &json!({"availability": "away"})).await.json::<Agent>(200);
     let off = vws.until(|f: &VisitorServerFrame| matches!(f, VisitorServerFrame::TeamOnline { .. })).await;
     assert_eq!(off, VisitorServerFrame::TeamOnline { online: false });
+}
+
+async fn ended_sessions_lose_their_socket(app: TestApp) {
+    let session = app.login(crate::helpers::ADMIN_EMAIL, crate::helpers::ADMIN_PASSWORD).await;
+    let (mut ws, _) = app.agent_ws(&session.access_token, None).await;
+    assert_eq!(app.post_empty("/api/v1/auth/logout", &session.access_token).await.status, 204);
+    ws.send(&AgentClientFrame::Read { conversation_id: ConversationId(uuid::Uuid::now_v7()) }).await;
+    let refused = ws.until(|f: &AgentServerFrame| matches!(f, AgentServerFrame::Error { .. })).await;
+    assert!(matches!(refused, AgentServerFrame::Error { code: ErrorCode::Unauthorized, .. }), "{refused:?}");
+    assert_eq!(ws.closed().await, Some(1008));
 }
 
 async fn upgrades_are_authenticated(app: TestApp) {

@@ -1,0 +1,51 @@
+//! The agent inbox's files: hashed assets cached for a year, and `index.html`
+//! (never cached) for every other page path, so the app's own router decides.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_files::NamedFile;
+use actix_web::http::Method;
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+/// Serves `/assets/{file}` from `<web dir>/assets`.
+pub async fn asset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    file: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let name = file.into_inner();
+    if name.contains("..") || name.contains('/') || name.contains('\\') {
+        return Err(ApiError::NotFound);
+    }
+    let path = state.settings.web_dir.join("assets").join(name);
+    let file = open(path).await?;
+    let mut response = file.into_response(&req);
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    Ok(response)
+}
+
+/// Any other path: the app for page loads, a JSON 404 for the API and the rest.
+pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let page = req.method() == Method::GET && !req.path().starts_with("/api/");
+    if !page {
+        return Err(ApiError::NotFound);
+    }
+    let index = state.settings.web_dir.join("index.html");
+    let file = open(index).await?;
+    let mut response = file.into_response(&req);
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+async fn open(path: std::path::PathBuf) -> Result<NamedFile, ApiError> {
+    match tokio::task::spawn_blocking(move || NamedFile::open(path)).await {
+        Ok(Ok(file)) => Ok(file),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// Registers the assets route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/assets/{file}", web::get().to(asset));
+}

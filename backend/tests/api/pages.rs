@@ -1,0 +1,29 @@
+//! The built inbox is served: hashed assets cached for a year, index.html for page paths.
+
+use crate::helpers::{Backend, spawn_app_with};
+use reqwest::Method;
+use shared::ErrorCode;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_the_inbox_with_spa_fallback() {
+    let web = tempfile::tempdir().expect("dir");
+    std::fs::create_dir_all(web.path().join("assets")).expect("assets");
+    std::fs::write(web.path().join("index.html"), "<!doctype html><title>Natter</title>").expect("index");
+    std::fs::write(web.path().join("assets/inbox-0123abcd.js"), "export default 1;").expect("js");
+    let dir = web.path().to_path_buf();
+    let Some(app) = spawn_app_with(Backend::Sqlite, move |s| s.web_dir = dir).await else { return };
+    for path in ["/", "/inbox", "/inbox/conversations/123", "/login"] {
+        let answer = app.send(app.request(Method::GET, path, None)).await;
+        assert_eq!(answer.status, 200, "{path}");
+        assert!(String::from_utf8_lossy(&answer.bytes).contains("<title>Natter</title>"));
+        assert_eq!(answer.headers["cache-control"], "no-cache");
+    }
+    let asset = app.send(app.request(Method::GET, "/assets/inbox-0123abcd.js", None)).await;
+    assert_eq!(asset.status, 200);
+    assert!(asset.headers["cache-control"].to_str().unwrap_or("").contains("immutable"));
+    // Missing assets, traversal and the API's unknown routes stay JSON 404s.
+    for path in ["/assets/nope.js", "/assets/..%2Findex.html", "/api/v1/nope"] {
+        app.send(app.request(Method::GET, path, None)).await.error(404, ErrorCode::NotFound);
+    }
+    app.send(app.request(Method::POST, "/inbox", None)).await.error(404, ErrorCode::NotFound);
+}

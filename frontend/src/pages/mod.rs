@@ -1,0 +1,4 @@
+//! Screens.
+
+pub mod inbox;
+pub mod login;
