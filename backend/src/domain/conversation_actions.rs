@@ -34,10 +34,7 @@ pub async fn post(
         return existing_for(state, existing, id).await;
     }
     let now = state.now();
-    let mut txn = match msgs::stored_before(state.db.write().await?, me.author_id, &client_id).await? {
-        Ok(existing) => return existing_for(state, existing, id).await,
-        Err(txn) => txn,
-    };
+    let mut txn = state.db.write().await?;
     let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
     let files = msgs::claim_attachments(&*txn, me.author_id, &input.attachment_ids).await?;
     let kind = match input.kind {

@@ -173,26 +173,11 @@ pub async fn find_by_client_id(
         .await?)
 }
 
-/// A send with this `client_id` already stored, seen from inside the write
-/// transaction (before anything is appended): then `txn` is committed empty,
-/// which returns once the original is durable, and the original is returned.
-pub async fn stored_before(
-    txn: WriteTxn,
-    author: Uuid,
-    client_id: &str,
-) -> ApiResult<Result<messages::Model, WriteTxn>> {
-    match find_by_client_id(&*txn, author, client_id).await? {
-        Some(found) => {
-            txn.commit().await?;
-            Ok(Ok(found))
-        }
-        None => Ok(Err(txn)),
-    }
-}
-
 /// The message a concurrent send with the same `client_id` stored: the duplicate
-/// insert failed (on PostgreSQL it waited for the original to commit), so `txn`
-/// is rolled back and the original read.
+/// insert failed, so `txn` (with the event it appended) is rolled back whole; an
+/// empty write then returns once the original is durable (on SQLite it may wait
+/// in the same group commit; on PostgreSQL the failed insert already waited for
+/// it), and the original is read.
 pub async fn settle_duplicate(
     state: &AppState,
     txn: WriteTxn,
@@ -200,6 +185,7 @@ pub async fn settle_duplicate(
     client_id: &str,
 ) -> ApiResult<messages::Model> {
     drop(txn);
+    state.db.write().await?.commit().await?;
     find_by_client_id(state.db.conn(), author, client_id).await?.ok_or(ApiError::NotFound)
 }
 

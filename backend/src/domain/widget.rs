@@ -136,13 +136,7 @@ pub async fn post_message(
         return message.map(|m| (m, false)).ok_or(ApiError::NotFound);
     }
     let now = state.now();
-    let mut txn = match msgs::stored_before(state.db.write().await?, contact.0, &client_id).await? {
-        Ok(existing) => {
-            let message = msgs::to_dtos(state, vec![existing]).await?.pop();
-            return message.map(|m| (m, false)).ok_or(ApiError::NotFound);
-        }
-        Err(txn) => txn,
-    };
+    let mut txn = state.db.write().await?;
     let files = msgs::claim_attachments(&*txn, contact.0, &input.attachment_ids).await?;
     let latest = conversations::Entity::find()
         .filter(conversations::Column::ContactId.eq(contact.0))
