@@ -28,9 +28,20 @@ frontend: wasm-tools
 migrate:
     cargo run --release -p backend --bin natter -- migrate
 
-# Every test: unit tests and the API suite on SQLite and PostgreSQL.
-test:
+# Every test: unit tests, the API suite on SQLite and PostgreSQL, and the browser tests.
+test: frontend browser
     cargo test --workspace
+
+# Only the browser tests (real server, real headless Chromium).
+e2e: frontend browser
+    cargo test -p e2e
+
+# Install Debian's Chromium and ChromeDriver for the browser tests (once per machine).
+browser:
+    if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
+        SUDO=$([ "$(id -u)" = 0 ] || echo sudo); \
+        $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver; \
+    fi
 
 # Formatting and lints, as CI checks them.
 lint:

@@ -1,17 +1,24 @@
 //! Signing in.
 
-use crate::{api, session};
+use crate::api;
+use crate::i18n::*;
+use crate::session::Session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 /// The login form.
 #[component]
 pub fn Login() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
+    if session.signed_in() {
+        navigate("/conversations", Default::default());
+    }
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
@@ -19,8 +26,8 @@ pub fn Login() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::login(email.get_untracked(), password.get_untracked()).await {
                 Ok(tokens) => {
-                    session::save(&tokens);
-                    navigate("/inbox", Default::default());
+                    session.set(tokens);
+                    navigate("/conversations", Default::default());
                 }
                 Err(e) => failure.set(Some(e.message)),
             }
@@ -30,19 +37,18 @@ pub fn Login() -> impl IntoView {
     view! {
         <main class="login">
             <form class="login-card" on:submit=submit>
-                <h1 class="brand">"Natter"</h1>
-                <label>"Email"
-                    <input id="email" type="email" autocomplete="username" required
-                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
+                <h1 class="brand"><span class="logo" aria-hidden="true"></span>"Natter"</h1>
+                <p class="muted">{t!(i18n, login.welcome)}</p>
+                <label>{t!(i18n, login.email)}
+                    <input id="email" type="email" autocomplete="username" required bind:value=email/>
                 </label>
-                <label>"Password"
-                    <input id="password" type="password" autocomplete="current-password" required
-                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                <label>{t!(i18n, login.password)}
+                    <input id="password" type="password" autocomplete="current-password" required bind:value=password/>
                 </label>
                 <Show when=move || failure.get().is_some()>
                     <p class="error" role="alert">{move || failure.get().unwrap_or_default()}</p>
                 </Show>
-                <button id="login" type="submit" disabled=move || busy.get()>"Log in"</button>
+                <button id="login" class="primary" type="submit" disabled=move || busy.get()>{t!(i18n, login.submit)}</button>
             </form>
         </main>
     }

@@ -1,4 +1,9 @@
 //! Screens.
 
-pub mod inbox;
+pub mod contacts;
+pub mod conversations;
 pub mod login;
+pub mod saved_replies;
+pub mod settings;
+pub mod shell;
+pub mod visitors;

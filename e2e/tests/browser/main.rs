@@ -1,0 +1,4 @@
+//! The inbox in a real browser: each test starts its own server and Chromium.
+
+mod harness;
+mod inbox;

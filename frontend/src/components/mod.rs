@@ -1,0 +1,10 @@
+//! Parts of screens.
+
+pub mod actions;
+pub mod composer;
+pub mod confirm;
+pub mod contact_panel;
+pub mod conversation_list;
+pub mod help;
+pub mod thread;
+pub mod uploads;

@@ -1,0 +1,256 @@
+//! The inbox's live state, shared through context: the loaded conversations,
+//! the open thread, the team and who is online. REST fills it; the socket's
+//! events keep it current without reloading.
+
+use leptos::prelude::*;
+use shared::api::{Agent, Contact, Conversation, ConversationStatus, Group, Message};
+use shared::events::Event;
+use shared::frames::{AgentPresence, Typist, VisitorPresence};
+use shared::{AgentId, ContactId, ConversationId, Dot, GroupId};
+use std::collections::HashMap;
+
+/// Which conversations the list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFilter {
+    Mine,
+    Unassigned,
+    Open,
+    Closed,
+    Group(GroupId),
+}
+
+impl ListFilter {
+    /// The query parameters of `GET /conversations` for this filter.
+    pub fn query(self) -> Vec<(&'static str, String)> {
+        match self {
+            Self::Mine => vec![("filter", "mine".into())],
+            Self::Unassigned => vec![("filter", "unassigned".into())],
+            Self::Open => vec![("filter", "open".into())],
+            Self::Closed => vec![("filter", "closed".into())],
+            Self::Group(id) => vec![("filter", "open".into()), ("group_id", id.to_string())],
+        }
+    }
+}
+
+/// The socket's state, shown to the agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+/// Someone typing in a conversation, until `until_ms`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Typing {
+    pub typist: Typist,
+    pub until_ms: f64,
+}
+
+/// The inbox state (cheap to copy: every field is a signal).
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub me: RwSignal<Option<Agent>>,
+    pub conversations: RwSignal<HashMap<ConversationId, Conversation>>,
+    pub next_cursor: RwSignal<Option<String>>,
+    pub list_loading: RwSignal<bool>,
+    pub filter: RwSignal<ListFilter>,
+    pub search: RwSignal<String>,
+    pub selected: RwSignal<Option<ConversationId>>,
+    /// The open conversation's messages, oldest first.
+    pub thread: RwSignal<Vec<Message>>,
+    pub thread_cursor: RwSignal<Option<String>>,
+    /// The open conversation's contact.
+    pub contact: RwSignal<Option<Contact>>,
+    pub agents: RwSignal<Vec<Agent>>,
+    pub groups: RwSignal<Vec<Group>>,
+    pub presence: RwSignal<HashMap<AgentId, AgentPresence>>,
+    pub visitors: RwSignal<HashMap<ContactId, VisitorPresence>>,
+    pub typing: RwSignal<HashMap<ConversationId, Typing>>,
+    pub link: RwSignal<Link>,
+    /// Bumped when the server asks for a reload: lists and threads fetch again.
+    pub reloads: RwSignal<u32>,
+}
+
+/// What an event means for the agent's attention.
+pub enum Alert {
+    /// Something new for this agent: sound and notification.
+    New { conversation_id: ConversationId, title: String, body: String },
+}
+
+impl Store {
+    pub fn new() -> Self {
+        Self {
+            me: RwSignal::new(None),
+            conversations: RwSignal::new(HashMap::new()),
+            next_cursor: RwSignal::new(None),
+            list_loading: RwSignal::new(false),
+            filter: RwSignal::new(ListFilter::Open),
+            search: RwSignal::new(String::new()),
+            selected: RwSignal::new(None),
+            thread: RwSignal::new(Vec::new()),
+            thread_cursor: RwSignal::new(None),
+            contact: RwSignal::new(None),
+            agents: RwSignal::new(Vec::new()),
+            groups: RwSignal::new(Vec::new()),
+            presence: RwSignal::new(HashMap::new()),
+            visitors: RwSignal::new(HashMap::new()),
+            typing: RwSignal::new(HashMap::new()),
+            link: RwSignal::new(Link::Connecting),
+            reloads: RwSignal::new(0),
+        }
+    }
+
+    fn my_id(&self) -> Option<AgentId> {
+        self.me.with_untracked(|m| m.as_ref().map(|m| m.id))
+    }
+
+    fn my_groups(&self) -> Vec<GroupId> {
+        let Some(me) = self.my_id() else { return Vec::new() };
+        self.groups.with_untracked(|gs| gs.iter().filter(|g| g.member_ids.contains(&me)).map(|g| g.id).collect())
+    }
+
+    /// Whether `c` belongs in the list under the current filter and search.
+    pub fn matches(&self, c: &Conversation) -> bool {
+        let open = c.status == ConversationStatus::Open;
+        let listed = match self.filter.get_untracked() {
+            ListFilter::Open => open,
+            ListFilter::Closed => !open,
+            ListFilter::Unassigned => open && c.assignee_id.is_none(),
+            ListFilter::Group(g) => open && c.group_id == Some(g),
+            ListFilter::Mine => {
+                open && (c.assignee_id == self.my_id()
+                    || c.assignee_id.is_none() && c.group_id.is_some_and(|g| self.my_groups().contains(&g)))
+            }
+        };
+        let q = self.search.get_untracked().trim().to_lowercase();
+        listed
+            && (q.is_empty()
+                || [&c.contact_name, &c.contact_email, &c.last_message_preview]
+                    .iter()
+                    .any(|f| f.as_deref().is_some_and(|f| f.to_lowercase().contains(&q))))
+    }
+
+    /// The listed conversations, most recent activity first (tracked).
+    pub fn listed(&self) -> Vec<Conversation> {
+        let mut items: Vec<Conversation> = self.conversations.with(|m| m.values().cloned().collect());
+        items.sort_by(|a, b| b.last_activity_at.cmp(&a.last_activity_at).then(b.id.0.cmp(&a.id.0)));
+        items
+    }
+
+    /// How many conversations want this agent's attention (for the tab title).
+    pub fn attention(&self) -> usize {
+        self.conversations.with(|m| m.values().filter(|c| c.dot != Dot::None).count())
+    }
+
+    fn upsert(&self, conversation: Conversation) {
+        let keep = self.matches(&conversation) || self.selected.get_untracked() == Some(conversation.id);
+        self.conversations.update(|m| {
+            if keep {
+                m.insert(conversation.id, conversation);
+            } else {
+                m.remove(&conversation.id);
+            }
+        });
+    }
+
+    /// Applies one event from the log; returns what the agent should be alerted to.
+    pub fn apply(&self, event: Event) -> Option<Alert> {
+        match event {
+            Event::MessageCreated { message } => {
+                let alert = self.alert_for(&message);
+                if self.selected.get_untracked() == Some(message.conversation_id) {
+                    self.thread.update(|t| {
+                        if !t.iter().any(|m| m.id == message.id) {
+                            t.push(message);
+                            t.sort_by_key(|m| m.seq);
+                        }
+                    });
+                }
+                alert
+            }
+            Event::ConversationCreated { conversation } | Event::ConversationUpdated { conversation } => {
+                self.upsert(conversation);
+                None
+            }
+            Event::ConversationDeleted { conversation_id, .. } => {
+                self.conversations.update(|m| {
+                    m.remove(&conversation_id);
+                });
+                if self.selected.get_untracked() == Some(conversation_id) {
+                    self.selected.set(None);
+                    self.thread.set(Vec::new());
+                }
+                None
+            }
+            Event::ContactUpdated { contact } => {
+                self.conversations.update(|m| {
+                    for c in m.values_mut().filter(|c| c.contact_id == contact.id) {
+                        c.contact_name = contact.name.clone();
+                        c.contact_email = contact.email.clone();
+                    }
+                });
+                if self.contact.with_untracked(|c| c.as_ref().is_some_and(|c| c.id == contact.id)) {
+                    self.contact.set(Some(contact));
+                }
+                None
+            }
+        }
+    }
+
+    fn alert_for(&self, message: &Message) -> Option<Alert> {
+        if message.kind != shared::api::MessageKind::Visitor {
+            return None;
+        }
+        let conversation = self.conversations.with_untracked(|m| m.get(&message.conversation_id).cloned());
+        let mine = conversation.as_ref().is_none_or(|c| {
+            c.assignee_id.is_none()
+                && (c.group_id.is_none() || c.group_id.is_some_and(|g| self.my_groups().contains(&g)))
+                || c.assignee_id == self.my_id()
+        });
+        if !mine {
+            return None;
+        }
+        let title = conversation
+            .and_then(|c| c.contact_name.or(c.contact_email))
+            .or_else(|| message.author_name.clone())
+            .unwrap_or_default();
+        Some(Alert::New {
+            conversation_id: message.conversation_id,
+            title,
+            body: message.body.chars().take(140).collect(),
+        })
+    }
+
+    /// The recipient's own dot changed (read in another tab).
+    pub fn set_dot(&self, id: ConversationId, dot: Dot) {
+        self.conversations.update(|m| {
+            if let Some(c) = m.get_mut(&id) {
+                c.dot = dot;
+            }
+        });
+    }
+
+    pub fn set_typing(&self, id: ConversationId, typist: Typist, typing: bool) {
+        self.typing.update(|t| {
+            if typing {
+                t.insert(id, Typing { typist, until_ms: js_sys::Date::now() + 6_000.0 });
+            } else {
+                t.remove(&id);
+            }
+        });
+    }
+
+    /// A name for an agent id.
+    pub fn agent_name(&self, id: AgentId) -> Option<String> {
+        self.agents.with(|a| a.iter().find(|a| a.id == id).map(|a| a.name.clone()))
+    }
+
+    pub fn group_name(&self, id: GroupId) -> Option<String> {
+        self.groups.with(|g| g.iter().find(|g| g.id == id).map(|g| g.name.clone()))
+    }
+
+    pub fn is_online(&self, id: AgentId) -> bool {
+        self.presence.with(|p| p.get(&id).is_some_and(|p| p.online))
+    }
+}
