@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# Bundles the built inbox WASM into dist/inbox: wasm-bindgen's JS glue, the WASM
-# and the CSS under content-hashed names in assets/, and index.html pointing at them.
+# Bundles the built WASM apps into dist/inbox: for the inbox and the widget,
+# wasm-bindgen's JS glue, the WASM and the CSS under content-hashed names in
+# assets/, and index.html / widget.html pointing at them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-WASM=target/wasm32-unknown-unknown/release-small/natter_inbox.wasm
-PKG=target/inbox-pkg
+TARGET=target/wasm32-unknown-unknown/release-small
 OUT=dist/inbox
-rm -rf "$PKG" "$OUT"
-mkdir -p "$PKG" "$OUT/assets"
-wasm-bindgen --target web --no-typescript --out-dir "$PKG" "$WASM"
-hashed() { # file ext -> name-<hash>.ext, copied into assets/
+rm -rf "$OUT"
+mkdir -p "$OUT/assets"
+hashed() { # file base ext -> base-<hash>.ext, copied into assets/
     local file=$1 base=$2 ext=$3 hash
     hash=$(sha256sum "$file" | cut -c1-12)
     cp "$file" "$OUT/assets/$base-$hash.$ext"
     echo "$base-$hash.$ext"
 }
-JS=$(hashed "$PKG/natter_inbox.js" inbox js)
-WASM_NAME=$(hashed "$PKG/natter_inbox_bg.wasm" inbox wasm)
-CSS=$(hashed frontend/web/style.css style css)
-sed -e "s/{{js}}/$JS/" -e "s/{{wasm}}/$WASM_NAME/" -e "s/{{css}}/$CSS/" frontend/web/index.html >"$OUT/index.html"
-echo "inbox: $(du -h "$OUT/assets/$WASM_NAME" | cut -f1) wasm, $(gzip -c "$OUT/assets/$WASM_NAME" | wc -c) bytes gzipped"
+bundle() { # crate-binary name page css
+    local bin=$1 name=$2 page=$3 css=$4 pkg=target/$2-pkg
+    rm -rf "$pkg"
+    mkdir -p "$pkg"
+    wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+        --out-dir "$pkg" "$TARGET/$bin.wasm"
+    local js wasm style
+    js=$(hashed "$pkg/$bin.js" "$name" js)
+    wasm=$(hashed "$pkg/${bin}_bg.wasm" "$name" wasm)
+    style=$(hashed "$css" "$name" css)
+    sed -e "s/{{js}}/$js/" -e "s/{{wasm}}/$wasm/" -e "s/{{css}}/$style/" "$page" >"$OUT/$(basename "$page")"
+    echo "$name: $(du -h "$OUT/assets/$wasm" | cut -f1) wasm, $(cat "$OUT/assets/$wasm" "$OUT/assets/$js" "$OUT/assets/$style" | gzip -9 | wc -c) bytes gzipped with its JS and CSS"
+}
+bundle natter_inbox inbox frontend/web/index.html frontend/web/style.css
+bundle natter_widget widget frontend/web/widget.html frontend/web/widget.css

@@ -99,7 +99,7 @@ pub async fn setup(args: &Args) -> anyhow::Result<Setup> {
             async move {
                 let session: WidgetSession = http
                     .post(format!("{}/api/v1/widget/sessions", args.url))
-                    .json(&StartSession { page_url: Some(format!("https://shop.example/p/{i}")) })
+                    .json(&StartSession { page_url: Some(format!("https://shop.example/p/{i}")), site_key: None })
                     .send()
                     .await?
                     .error_for_status()?

@@ -11,6 +11,7 @@ mod m20261125_000002_create_contacts;
 mod m20261125_000003_create_conversations;
 mod m20261125_000004_create_workspace_tables;
 mod m20261125_000005_create_events;
+mod m20261126_000006_create_widget_settings;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_create_conversations::Migration),
             Box::new(m20261125_000004_create_workspace_tables::Migration),
             Box::new(m20261125_000005_create_events::Migration),
+            Box::new(m20261126_000006_create_widget_settings::Migration),
         ]
     }
 }

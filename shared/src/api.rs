@@ -8,6 +8,7 @@ mod messages;
 mod saved_replies;
 mod team;
 mod widget;
+mod widget_settings;
 
 pub use api_keys::*;
 pub use auth::*;
@@ -17,6 +18,7 @@ pub use messages::*;
 pub use saved_replies::*;
 pub use team::*;
 pub use widget::*;
+pub use widget_settings::*;
 
 /// Derives shared by every DTO.
 macro_rules! dto {

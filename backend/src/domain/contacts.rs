@@ -28,6 +28,8 @@ impl From<contacts::Model> for Contact {
             notes: m.notes,
             attributes: serde_json::from_str(&m.attributes).unwrap_or_default(),
             banned: m.banned_at.is_some(),
+            verified: m.verified_at.is_some(),
+            external_id: m.external_id,
             current_page: m.current_page,
             browser: m.browser,
             first_seen_at: from_millis(m.first_seen_at),
@@ -187,6 +189,8 @@ pub async fn create(state: &AppState, input: CreateContact) -> ApiResult<Contact
         last_seen_at: Set(millis(now)),
         created_at: Set(millis(now)),
         updated_at: Set(millis(now)),
+        external_id: Set(None),
+        verified_at: Set(None),
     };
     fields.apply(&mut model);
     let mut txn = state.db.write().await?;

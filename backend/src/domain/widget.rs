@@ -24,6 +24,7 @@ const THREAD_LIMIT: u64 = 200;
 
 /// Creates an anonymous contact and a visitor token for it.
 pub async fn start_session(state: &AppState, input: StartSession, browser: Option<String>) -> ApiResult<WidgetSession> {
+    super::widget_settings::check_site_key(state, input.site_key.as_deref()).await?;
     let page = validate::optional("page_url", input.page_url.as_deref(), 2000)?.flatten();
     let now = millis(state.now());
     let contact = Uuid::now_v7();
@@ -43,6 +44,8 @@ pub async fn start_session(state: &AppState, input: StartSession, browser: Optio
         last_seen_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
+        external_id: Set(None),
+        verified_at: Set(None),
     }
     .insert(&*txn)
     .await?;
@@ -78,11 +81,12 @@ fn visitor_conversation(c: &conversations::Model) -> VisitorConversation {
 
 /// The visitor's current conversation and its replies (never comments or notes).
 pub async fn conversation(state: &AppState, me: &CurrentVisitor) -> ApiResult<WidgetConversation> {
+    let banned = me.contact.banned_at.is_some();
     let Some(conv) = current(state, me.contact.id).await? else {
-        return Ok(WidgetConversation { conversation: None, messages: Vec::new() });
+        return Ok(WidgetConversation { conversation: None, messages: Vec::new(), banned });
     };
     let messages = msgs::visible_to_visitor(state, conv.id, THREAD_LIMIT).await?;
-    Ok(WidgetConversation { conversation: Some(visitor_conversation(&conv)), messages })
+    Ok(WidgetConversation { conversation: Some(visitor_conversation(&conv)), messages, banned })
 }
 
 /// Inserts a new open conversation and its `conversation.created` event.
@@ -205,8 +209,14 @@ pub async fn update_contact(
     let now = state.now();
     let mut txn = state.db.write().await?;
     let contact = contacts::Entity::find_by_id(me.contact.id).one(&*txn).await?.ok_or(ApiError::NotFound)?;
+    let mut attributes: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&contact.attributes).unwrap_or_default();
+    if let Some(changes) = input.attributes {
+        super::contacts::merge_attributes(&mut attributes, changes)?;
+    }
     let mut model = contact.into_active_model();
     fields.apply(&mut model);
+    model.attributes = Set(serde_json::Value::Object(attributes).to_string());
     model.updated_at = Set(millis(now));
     let contact = model.update(&*txn).await?;
     contact_dto_event(&mut txn, &contact, now).await?;

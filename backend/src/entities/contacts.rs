@@ -23,6 +23,10 @@ pub struct Model {
     pub last_seen_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The host site's id for this person (signed identity).
+    pub external_id: Option<String>,
+    /// When the identity was verified.
+    pub verified_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,3 +13,4 @@ pub mod messages;
 pub mod read_markers;
 pub mod saved_replies;
 pub mod visitor_sessions;
+pub mod widget_settings;

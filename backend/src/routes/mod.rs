@@ -13,6 +13,7 @@ pub mod openapi;
 mod pages;
 mod saved_replies;
 mod widget;
+mod widget_settings;
 
 use crate::error::{json_error, path_error, query_error};
 use actix_web::web;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     saved_replies::configure(cfg);
     keys::configure(cfg);
     widget::configure(cfg);
+    widget_settings::configure(cfg);
     crate::realtime::configure(cfg);
     pages::configure(cfg);
 }

@@ -2,6 +2,7 @@
 
 use super::{
     agents, attachments, auth, contacts, conversations, groups, health, keys, messages, saved_replies, widget,
+    widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -53,6 +54,8 @@ impl Modify for Security {
         saved_replies::remove, saved_replies::render,
         keys::list, keys::create, keys::revoke,
         widget::start, widget::conversation, widget::post_message, widget::upload, widget::contact,
+        widget_settings::loader, widget_settings::frame, widget_settings::config, widget_settings::get_settings,
+        widget_settings::update_settings, widget_settings::identify,
         crate::realtime::agent_ws::connect, crate::realtime::visitor_ws::connect,
     ),
     components(schemas(shared::ErrorCode, shared::events::Event)),

@@ -38,7 +38,7 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     Ok(response)
 }
 
-async fn open(path: std::path::PathBuf) -> Result<NamedFile, ApiError> {
+pub(crate) async fn open(path: std::path::PathBuf) -> Result<NamedFile, ApiError> {
     match tokio::task::spawn_blocking(move || NamedFile::open(path)).await {
         Ok(Ok(file)) => Ok(file),
         _ => Err(ApiError::NotFound),

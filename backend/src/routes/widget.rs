@@ -27,7 +27,7 @@ async fn start(
     req: HttpRequest,
     body: Option<web::Json<StartSession>>,
 ) -> ApiResult<HttpResponse> {
-    let input = body.map(web::Json::into_inner).unwrap_or(StartSession { page_url: None });
+    let input = body.map(web::Json::into_inner).unwrap_or(StartSession { page_url: None, site_key: None });
     let browser = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     Ok(HttpResponse::Created().json(widget::start_session(&state, input, browser).await?))
 }

@@ -220,7 +220,7 @@ impl TestApp {
 
     /// Starts a visitor session.
     pub async fn new_visitor(&self) -> WidgetSession {
-        let body = StartSession { page_url: Some("https://shop.example/pricing".into()) };
+        let body = StartSession { page_url: Some("https://shop.example/pricing".into()), site_key: None };
         self.send(self.request(Method::POST, "/api/v1/widget/sessions", None).json(&body)).await.json(201)
     }
 

@@ -21,6 +21,12 @@ dto! {
         pub attributes: Map<String, Value>,
         /// Whether the contact is banned from writing.
         pub banned: bool,
+        /// The host site vouched for who this is (a signed identity).
+        #[serde(default)]
+        pub verified: bool,
+        /// The host site's own id for this person, when verified.
+        #[serde(default)]
+        pub external_id: Option<String>,
         /// The page the visitor last had open.
         pub current_page: Option<String>,
         /// The visitor's browser (user agent).

@@ -21,6 +21,9 @@ dto! {
         /// The page the visitor is on.
         #[serde(default)]
         pub page_url: Option<String>,
+        /// The widget's site key; when given it must be the workspace's.
+        #[serde(default)]
+        pub site_key: Option<String>,
     }
 
     /// A new anonymous visitor's credentials.
@@ -67,6 +70,9 @@ dto! {
         pub conversation: Option<VisitorConversation>,
         /// Its messages, oldest first (the latest 200).
         pub messages: Vec<VisitorMessage>,
+        /// The visitor was banned: they can read but not write.
+        #[serde(default)]
+        pub banned: bool,
     }
 
     /// `POST /widget/messages`.
@@ -92,6 +98,9 @@ dto! {
         /// Phone.
         #[serde(default)]
         pub phone: Option<String>,
+        /// Custom attributes to merge (a `null` value removes one).
+        #[serde(default)]
+        pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     }
 
     /// The visitor's own contact, as they see it.

@@ -1,0 +1,209 @@
+//! The widget's settings: one row, created with a fresh site key and identity
+//! secret on first use; its public part configures the loader and the frame.
+
+use super::validate;
+use crate::auth::secrets;
+use crate::clock::{from_millis, millis};
+use crate::entities::widget_settings::{self as table, Model};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use shared::api::{AskContact, UpdateWidgetSettings, WidgetConfig, WidgetPosition, WidgetSettings};
+
+const ROW: i32 = 1;
+/// Prefix of site keys (public, they go in the snippet).
+pub const SITE_KEY_PREFIX: &str = "ns_";
+/// Prefix of identity secrets.
+pub const IDENTITY_SECRET_PREFIX: &str = "ni_";
+
+fn position(s: &str) -> WidgetPosition {
+    if s == "left" { WidgetPosition::Left } else { WidgetPosition::Right }
+}
+
+fn position_str(p: WidgetPosition) -> &'static str {
+    match p {
+        WidgetPosition::Left => "left",
+        WidgetPosition::Right => "right",
+    }
+}
+
+fn ask(s: &str) -> AskContact {
+    match s {
+        "before" => AskContact::Before,
+        "never" => AskContact::Never,
+        _ => AskContact::After,
+    }
+}
+
+fn ask_str(a: AskContact) -> &'static str {
+    match a {
+        AskContact::Before => "before",
+        AskContact::After => "after",
+        AskContact::Never => "never",
+    }
+}
+
+/// The allowed origins of a row.
+pub fn origins(model: &Model) -> Vec<String> {
+    serde_json::from_str(&model.allowed_origins).unwrap_or_default()
+}
+
+impl From<Model> for WidgetSettings {
+    fn from(m: Model) -> Self {
+        Self {
+            allowed_origins: origins(&m),
+            site_key: m.site_key,
+            identity_secret: m.identity_secret,
+            team_name: m.team_name,
+            greeting: m.greeting,
+            color: m.color,
+            position: position(&m.position),
+            ask_contact: ask(&m.ask_contact),
+            updated_at: from_millis(m.updated_at),
+        }
+    }
+}
+
+impl From<&Model> for WidgetConfig {
+    fn from(m: &Model) -> Self {
+        Self {
+            team_name: m.team_name.clone(),
+            greeting: m.greeting.clone(),
+            color: m.color.clone(),
+            position: position(&m.position),
+            ask_contact: ask(&m.ask_contact),
+        }
+    }
+}
+
+/// The settings, created with defaults the first time.
+pub async fn load(state: &AppState) -> ApiResult<Model> {
+    if let Some(row) = table::Entity::find_by_id(ROW).one(state.db.conn()).await? {
+        return Ok(row);
+    }
+    let txn = state.db.write().await?;
+    // Another request may have created it meanwhile: the write lock orders us.
+    if let Some(row) = table::Entity::find_by_id(ROW).one(&*txn).await? {
+        return Ok(row);
+    }
+    let row = table::ActiveModel {
+        id: Set(ROW),
+        site_key: Set(secrets::generate(SITE_KEY_PREFIX)),
+        identity_secret: Set(secrets::generate(IDENTITY_SECRET_PREFIX)),
+        team_name: Set("Support".into()),
+        greeting: Set("Hi there! Ask us anything, we usually answer within minutes.".into()),
+        color: Set("#6d4aff".into()),
+        position: Set("right".into()),
+        ask_contact: Set("after".into()),
+        allowed_origins: Set("[]".into()),
+        updated_at: Set(millis(state.now())),
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The public configuration for `site_key`; an unknown key is `not_found`.
+pub async fn config(state: &AppState, site_key: &str) -> ApiResult<WidgetConfig> {
+    let row = load(state).await?;
+    if !secrets::constant_time_eq(row.site_key.as_bytes(), site_key.as_bytes()) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((&row).into())
+}
+
+/// Checks a site key given by a widget (absent is allowed for API clients).
+pub async fn check_site_key(state: &AppState, site_key: Option<&str>) -> ApiResult<()> {
+    let Some(key) = site_key else { return Ok(()) };
+    let row = load(state).await?;
+    if secrets::constant_time_eq(row.site_key.as_bytes(), key.as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("site_key is not this workspace's"))
+    }
+}
+
+fn color(value: &str) -> ApiResult<String> {
+    let valid = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if valid { Ok(value.to_lowercase()) } else { Err(ApiError::invalid("color must look like #6d4aff")) }
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, nothing after.
+fn origin(value: &str) -> ApiResult<String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
+    let valid = rest.is_some_and(|r| {
+        !r.is_empty() && !r.contains(['/', '?', '#', ' ', '*', ';', '\'', '"']) && r.chars().all(|c| !c.is_control())
+    });
+    if valid {
+        Ok(value.to_lowercase())
+    } else {
+        Err(ApiError::invalid(format!("{value:?} is not an origin like https://shop.example")))
+    }
+}
+
+/// Applies an admin's change.
+pub async fn update(state: &AppState, input: UpdateWidgetSettings) -> ApiResult<WidgetSettings> {
+    let current = load(state).await?;
+    let mut model = current.into_active_model();
+    if let Some(name) = input.team_name {
+        model.team_name = Set(validate::required("team_name", &name)?);
+    }
+    if let Some(greeting) = input.greeting {
+        let greeting = validate::optional("greeting", Some(&greeting), 1000)?.flatten().unwrap_or_default();
+        model.greeting = Set(greeting);
+    }
+    if let Some(value) = input.color {
+        model.color = Set(color(value.trim())?);
+    }
+    if let Some(p) = input.position {
+        model.position = Set(position_str(p).into());
+    }
+    if let Some(a) = input.ask_contact {
+        model.ask_contact = Set(ask_str(a).into());
+    }
+    if let Some(list) = input.allowed_origins {
+        if list.len() > 50 {
+            return Err(ApiError::invalid("at most 50 allowed origins"));
+        }
+        let list: Vec<String> =
+            list.iter().filter(|o| !o.trim().is_empty()).map(|o| origin(o)).collect::<ApiResult<_>>()?;
+        model.allowed_origins = Set(serde_json::to_string(&list).map_err(|e| ApiError::Internal(e.into()))?);
+    }
+    model.updated_at = Set(millis(state.now()));
+    let txn = state.db.write().await?;
+    let row = model.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(row.into())
+}
+
+/// The `Content-Security-Policy` of the chat frame: who may embed it.
+pub fn frame_policy(model: &Model) -> String {
+    let allowed = origins(model);
+    let ancestors = if allowed.is_empty() { "*".to_owned() } else { format!("'self' {}", allowed.join(" ")) };
+    format!("frame-ancestors {ancestors}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_checked() {
+        assert_eq!(origin("https://Shop.example/").ok(), Some("https://shop.example".into()));
+        assert_eq!(origin("http://127.0.0.1:8080").ok(), Some("http://127.0.0.1:8080".into()));
+        for bad in
+            ["shop.example", "https://shop.example/path", "javascript:alert(1)", "https://*.example", "https://a b"]
+        {
+            assert!(origin(bad).is_err(), "{bad} is refused");
+        }
+    }
+
+    #[test]
+    fn colors_are_checked() {
+        assert_eq!(color("#6D4AFF").ok(), Some("#6d4aff".into()));
+        assert!(color("red").is_err());
+        assert!(color("#12345g").is_err());
+    }
+}

@@ -1,0 +1,117 @@
+//! The embeddable widget: the loader script, the chat frame (embeddable only by
+//! the allowed sites), its public configuration, admins' settings, and signed
+//! visitor identities.
+
+use crate::auth::{Admin, CurrentVisitor};
+use crate::domain::{identity, widget_settings};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use shared::ErrorBody;
+use shared::api::{IdentifiedVisitor, IdentifyVisitor, UpdateWidgetSettings, WidgetConfig, WidgetSettings};
+
+/// The loader, compiled in: it works even before the inbox is built.
+const LOADER: &str = include_str!("../../static/widget.js");
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(loader).service(frame).service(config).service(get_settings).service(update_settings).service(identify);
+}
+
+/// Query of `GET /widget/config`.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct SiteKeyQuery {
+    /// The site key from the snippet.
+    pub site_key: String,
+}
+
+/// The loader script that site owners embed (plain JavaScript, cached briefly).
+#[utoipa::path(tag = "widget", responses((status = 200, description = "The loader", content_type = "application/javascript")))]
+#[get("/widget.js")]
+async fn loader() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/javascript; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(LOADER)
+}
+
+/// The chat frame's page; only the allowed sites may embed it (`frame-ancestors`).
+#[utoipa::path(tag = "widget", responses(
+    (status = 200, description = "The chat page (it reads `site_key` from its query)", content_type = "text/html"),
+    (status = 503, body = ErrorBody, description = "`unavailable`: the widget is not built"),
+))]
+#[get("/widget/frame")]
+async fn frame(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let settings = widget_settings::load(&state).await?;
+    let page = state.settings.web_dir.join("widget.html");
+    let file = super::pages::open(page).await.map_err(|_| ApiError::Unavailable)?;
+    let mut response = file.into_response(&req);
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(policy) = HeaderValue::from_str(&widget_settings::frame_policy(&settings)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    Ok(response)
+}
+
+/// What the widget needs to draw itself (public; any site may ask).
+#[utoipa::path(tag = "widget", params(SiteKeyQuery), responses(
+    (status = 200, body = WidgetConfig),
+    (status = 400, body = ErrorBody, description = "`malformed_request`: no site key"),
+    (status = 404, body = ErrorBody, description = "`not_found`: unknown site key"),
+))]
+#[get("/api/v1/widget/config")]
+async fn config(state: web::Data<AppState>, query: web::Query<SiteKeyQuery>) -> ApiResult<HttpResponse> {
+    let config = widget_settings::config(&state, &query.site_key).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .json(config))
+}
+
+/// The widget's settings, with the site key and identity secret (admins).
+#[utoipa::path(tag = "widget", security(("agent_token" = [])), responses(
+    (status = 200, body = WidgetSettings),
+    (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
+    (status = 403, body = ErrorBody, description = "`admin_only`, `forbidden`"),
+))]
+#[get("/api/v1/settings/widget")]
+async fn get_settings(state: web::Data<AppState>, _admin: Admin) -> ApiResult<web::Json<WidgetSettings>> {
+    Ok(web::Json(widget_settings::load(&state).await?.into()))
+}
+
+/// Change the widget's look, contact form and allowed sites (admins).
+#[utoipa::path(tag = "widget", security(("agent_token" = [])), request_body = UpdateWidgetSettings, responses(
+    (status = 200, body = WidgetSettings),
+    (status = 400, body = ErrorBody, description = "`malformed_request`"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
+    (status = 403, body = ErrorBody, description = "`admin_only`, `forbidden`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: bad colour or origin"),
+))]
+#[patch("/api/v1/settings/widget")]
+async fn update_settings(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    body: web::Json<UpdateWidgetSettings>,
+) -> ApiResult<web::Json<WidgetSettings>> {
+    Ok(web::Json(widget_settings::update(&state, body.into_inner()).await?))
+}
+
+/// A host site vouches for its signed-in user: with a valid signature the
+/// visitor joins that user's one verified contact and gets a token for it.
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body = IdentifyVisitor, responses(
+    (status = 200, body = IdentifiedVisitor),
+    (status = 400, body = ErrorBody, description = "`malformed_request`"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: the signature doesn't match; `contact_banned`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: stale timestamp, empty user id"),
+))]
+#[post("/api/v1/widget/identify")]
+async fn identify(
+    state: web::Data<AppState>,
+    me: CurrentVisitor,
+    body: web::Json<IdentifyVisitor>,
+) -> ApiResult<web::Json<IdentifiedVisitor>> {
+    Ok(web::Json(identity::identify(&state, &me, body.into_inner()).await?))
+}

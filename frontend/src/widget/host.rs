@@ -1,0 +1,79 @@
+//! Talking with the host page's loader through `postMessage`: it says open,
+//! close, which page the visitor is on and who they are; we report unread
+//! counts and new messages. Only the parent window is listened to, and once its
+//! origin is known, only that origin is written to.
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+use wasm_bindgen::JsCast;
+
+/// What the host page asks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostCommand {
+    Open,
+    Close,
+    Page(String),
+    SetContact(Value),
+}
+
+thread_local! {
+    static HOST_ORIGIN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+fn parent() -> Option<web_sys::Window> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten()?;
+    (parent != window).then_some(parent)
+}
+
+/// Whether the chat runs inside a host page (else it was opened on its own).
+pub fn embedded() -> bool {
+    parent().is_some()
+}
+
+/// Posts a message to the loader.
+pub fn post(message: Value) {
+    let Some(parent) = parent() else { return };
+    let Some(origin) = HOST_ORIGIN.with(|o| o.borrow().clone()) else { return };
+    if let Ok(value) = serde_wasm_value(&message) {
+        let _ = parent.post_message(&value, &origin);
+    }
+}
+
+fn serde_wasm_value(message: &Value) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    js_sys::JSON::parse(&message.to_string())
+}
+
+/// Tells the loader the chat is ready (nothing private in it, so to any origin).
+pub fn ready() {
+    if let (Some(parent), Ok(value)) = (parent(), serde_wasm_value(&json!({ "natter": 1, "type": "ready" }))) {
+        let _ = parent.post_message(&value, "*");
+    }
+}
+
+/// Calls `on` for each command from the parent window.
+pub fn listen(on: impl Fn(HostCommand) + 'static) {
+    let handle = window_event_listener(leptos::ev::message, move |event: web_sys::MessageEvent| {
+        let Some(parent) = parent() else { return };
+        let from_parent =
+            event.source().and_then(|s| s.dyn_into::<web_sys::Window>().ok()).is_some_and(|source| source == parent);
+        if !from_parent {
+            return;
+        }
+        let Ok(text) = js_sys::JSON::stringify(&event.data()) else { return };
+        let Ok(data) = serde_json::from_str::<Value>(&String::from(text)) else { return };
+        if data["natter"] != json!(1) {
+            return;
+        }
+        HOST_ORIGIN.with(|o| *o.borrow_mut() = Some(event.origin()));
+        let command = match data["type"].as_str() {
+            Some("open") => HostCommand::Open,
+            Some("close") => HostCommand::Close,
+            Some("page") => HostCommand::Page(data["url"].as_str().unwrap_or_default().to_owned()),
+            Some("setContact") => HostCommand::SetContact(data["contact"].clone()),
+            _ => return,
+        };
+        on(command);
+    });
+    on_cleanup(move || handle.remove());
+}

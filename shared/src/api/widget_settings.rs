@@ -1,0 +1,104 @@
+//! The widget's settings (admins) and its public configuration (the loader and
+//! the chat frame), plus signed visitor identities.
+
+use super::{dto, string_enum};
+use chrono::{DateTime, Utc};
+
+string_enum! {
+    /// Which corner the chat bubble sits in.
+    pub enum WidgetPosition {
+        /// Bottom right.
+        Right,
+        /// Bottom left.
+        Left,
+    }
+
+    /// When the contact-form bot asks for a name and email.
+    pub enum AskContact {
+        /// Before the first message.
+        Before,
+        /// After the first message.
+        After,
+        /// Never.
+        Never,
+    }
+}
+
+dto! {
+    /// `GET /widget/config?site_key=…`: what the widget needs to draw itself (public).
+    pub struct WidgetConfig {
+        /// Shown in the chat's header.
+        pub team_name: String,
+        /// The first words visitors read.
+        pub greeting: String,
+        /// Bubble and accent colour, `#rrggbb`.
+        pub color: String,
+        /// Corner of the bubble.
+        pub position: WidgetPosition,
+        /// When the contact-form bot asks.
+        pub ask_contact: AskContact,
+    }
+
+    /// `GET /settings/widget` (admins): everything, with the site key and identity secret.
+    pub struct WidgetSettings {
+        /// Public key that goes in the snippet.
+        pub site_key: String,
+        /// Secret for signing visitor identities (HMAC-SHA256); never put it in a page.
+        pub identity_secret: String,
+        /// Shown in the chat's header.
+        pub team_name: String,
+        /// The first words visitors read.
+        pub greeting: String,
+        /// `#rrggbb`.
+        pub color: String,
+        /// Corner of the bubble.
+        pub position: WidgetPosition,
+        /// When the contact-form bot asks.
+        pub ask_contact: AskContact,
+        /// Sites allowed to embed the widget (`https://shop.example`); empty allows any.
+        pub allowed_origins: Vec<String>,
+        /// Last change.
+        pub updated_at: DateTime<Utc>,
+    }
+
+    /// `PATCH /settings/widget`: the fields to change.
+    pub struct UpdateWidgetSettings {
+        /// Team name.
+        #[serde(default)]
+        pub team_name: Option<String>,
+        /// Greeting.
+        #[serde(default)]
+        pub greeting: Option<String>,
+        /// `#rrggbb`.
+        #[serde(default)]
+        pub color: Option<String>,
+        /// Corner.
+        #[serde(default)]
+        pub position: Option<WidgetPosition>,
+        /// Contact-form timing.
+        #[serde(default)]
+        pub ask_contact: Option<AskContact>,
+        /// Allowed sites.
+        #[serde(default)]
+        pub allowed_origins: Option<Vec<String>>,
+    }
+
+    /// `POST /widget/identify`: a host site vouches for its signed-in user.
+    /// `signature` is hex HMAC-SHA256 of `"{user_id}:{timestamp}"` under the identity secret.
+    pub struct IdentifyVisitor {
+        /// The site's own id for the user.
+        pub user_id: String,
+        /// Unix seconds when the site signed it (accepted for 24 hours).
+        pub timestamp: i64,
+        /// Hex HMAC-SHA256.
+        pub signature: String,
+    }
+
+    /// The answer to `POST /widget/identify`.
+    pub struct IdentifiedVisitor {
+        /// A token for the verified contact (replace the stored one with it).
+        pub token: String,
+        /// The verified contact.
+        pub contact_id: crate::ContactId,
+    }
+}
