@@ -56,3 +56,7 @@ fmt:
 bench:
     cargo build --release -p backend -p loadgen
     bash bench/run.sh
+
+# Screenshots of every screen with sample data, into target/screenshots (for looking at).
+screenshots: frontend browser
+    cargo test -p e2e -- --ignored --test-threads=1

@@ -308,6 +308,16 @@ impl Authed {
         self.empty(Request::delete, &format!("/api/v1/api-keys/{id}")).await
     }
 
+    // --- widget
+
+    pub async fn widget_settings(&self) -> ApiResult<WidgetSettings> {
+        self.get("/api/v1/settings/widget", &[]).await
+    }
+
+    pub async fn update_widget_settings(&self, change: &UpdateWidgetSettings) -> ApiResult<WidgetSettings> {
+        self.with_body(Request::patch, "/api/v1/settings/widget", change).await
+    }
+
     // --- files
 
     /// Downloads a file the agent may see and returns an object URL for it.

@@ -2,3 +2,5 @@
 
 mod harness;
 mod inbox;
+mod screens;
+mod widget;

@@ -44,11 +44,12 @@ pub fn Visitors() -> impl IntoView {
                     .and_then(|(c, _)| c.name.clone().or(c.email.clone()))
                     .unwrap_or_else(|| t_string!(i18n, common.visitor).to_owned());
                 let since = detail.as_ref().map(|(c, _)| crate::format::when(c.last_seen_at)).unwrap_or_default();
+                let page = v.page.clone().or_else(|| detail.as_ref().and_then(|(c, _)| c.current_page.clone()));
                 let conversation = detail.and_then(|(_, conv)| conv);
                 view! {
                     <tr class="visitor-row" data-contact=v.contact_id.to_string()>
                         <td><span class="presence online"></span>{name}</td>
-                        <td class="ellipsis">{v.page.clone().map(|p| view! { <a href=p.clone() target="_blank" rel="noopener noreferrer">{p.clone()}</a> })}</td>
+                        <td class="ellipsis">{page.map(|p| view! { <a href=p.clone() target="_blank" rel="noopener noreferrer">{p.clone()}</a> })}</td>
                         <td>{since}</td>
                         <td>{conversation.map(|id| view! { <a href=format!("/conversations/{id}")>{t!(i18n, visitors.open_chat)}</a> })}</td>
                     </tr>

@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
-use wasm_bindgen::JsCast;
 
 /// What the host page asks.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,8 +54,12 @@ pub fn ready() {
 pub fn listen(on: impl Fn(HostCommand) + 'static) {
     let handle = window_event_listener(leptos::ev::message, move |event: web_sys::MessageEvent| {
         let Some(parent) = parent() else { return };
-        let from_parent =
-            event.source().and_then(|s| s.dyn_into::<web_sys::Window>().ok()).is_some_and(|source| source == parent);
+        // A cross-origin parent is no `instanceof Window` here: compare identities.
+        let parent: &wasm_bindgen::JsValue = parent.as_ref();
+        let from_parent = event.source().is_some_and(|source| {
+            let source: &wasm_bindgen::JsValue = source.as_ref();
+            source == parent
+        });
         if !from_parent {
             return;
         }
