@@ -18,3 +18,4 @@ mod realtime;
 mod saved_replies;
 mod shutdown;
 mod story;
+mod widget_settings;

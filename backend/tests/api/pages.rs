@@ -27,3 +27,22 @@ async fn serves_the_inbox_with_spa_fallback() {
     }
     app.send(app.request(Method::POST, "/inbox", None)).await.error(404, ErrorCode::NotFound);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chat_frame_may_be_embedded_only_by_the_allowed_sites() {
+    let web = tempfile::tempdir().expect("dir");
+    let dir = web.path().to_path_buf();
+    let Some(app) = spawn_app_with(Backend::Sqlite, move |s| s.web_dir = dir).await else { return };
+    // Not built yet: a clear 503, not a page.
+    app.send(app.request(Method::GET, "/widget/frame", None)).await.error(503, ErrorCode::Unavailable);
+    std::fs::write(web.path().join("widget.html"), "<!doctype html><title>Chat</title>").expect("frame");
+    let frame = app.send(app.request(Method::GET, "/widget/frame?site_key=x", None)).await;
+    assert_eq!(frame.status, 200);
+    assert_eq!(frame.headers["content-security-policy"], "frame-ancestors *", "no list: any site");
+    let change = serde_json::json!({"allowed_origins": ["https://shop.example"]});
+    let _: shared::api::WidgetSettings =
+        app.patch("/api/v1/settings/widget", app.admin_token(), &change).await.json(200);
+    let frame = app.send(app.request(Method::GET, "/widget/frame", None)).await;
+    assert_eq!(frame.headers["content-security-policy"], "frame-ancestors 'self' https://shop.example");
+    assert!(frame.headers.get("x-frame-options").is_none());
+}

@@ -116,3 +116,44 @@ async fn inbox_screens() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "makes pictures for people; run with `just screenshots`"]
+async fn widget_screens() {
+    let server = Server::start().await;
+    let key = site_key(&server).await;
+    let site = HostSite::start(&server, &key, "").await;
+    with_browser("widget_offline", |visitor| async move {
+        visitor.open_widget(&site).await?;
+        visitor.find("#offline-notice").await?;
+        visitor.leave_chat().await?;
+        shot(&visitor, "21-widget-offline").await?;
+        Ok(())
+    })
+    .await;
+    let site = HostSite::start(&server, &key, "").await;
+    with_browser("widget_agent", |agent| async move {
+        agent.sign_in(&server, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+        with_browser("widget_visitor", |visitor| async move {
+            visitor.open_widget(&site).await?;
+            visitor.type_into("#widget-input", "Hi! Is the blue scarf back in stock?").await?;
+            visitor.press("#widget-input", &Key::Enter).await?;
+            visitor.find("#bot-form").await?;
+            agent.click(".card").await?;
+            agent.type_into("#composer-input", "Hello! Yes, it arrived this morning. Want me to reserve one?").await?;
+            agent.press("#composer-input", &Key::Enter).await?;
+            visitor.until_text("#chat-body .row.theirs", "reserve").await?;
+            visitor.leave_chat().await?;
+            shot(&visitor, "22-widget-open").await?;
+            visitor.js("natterChat('close'); return 1").await?;
+            agent.type_into("#composer-input", "It's the last one in blue.").await?;
+            agent.press("#composer-input", &Key::Enter).await?;
+            visitor.until("the unread badge", "document.getElementById('natter-chat').dataset.unread === '1'").await?;
+            shot(&visitor, "23-widget-closed-unread").await?;
+            Ok(())
+        })
+        .await;
+        Ok(())
+    })
+    .await;
+}
