@@ -1,4 +1,5 @@
-//! The inbox in a real browser: each test starts its own server and Chromium.
+//! The inbox and the widget in a real browser: each test starts its own server and Chromium.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
 mod inbox;

@@ -83,7 +83,7 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
     });
 
     let title =
-        move || conversation().map(|c| format::contact_label(&c, &t_string!(i18n, common.visitor))).unwrap_or_default();
+        move || conversation().map(|c| format::contact_label(&c, t_string!(i18n, common.visitor))).unwrap_or_default();
     let subtitle = move || {
         let c = conversation()?;
         let agent = c.assignee_id.and_then(|a| store.agent_name(a));

@@ -170,7 +170,7 @@ fn ContactCard(id: ContactId) -> impl IntoView {
                     view! {
                         <li>
                             <a href=format!("/conversations/{}", c.id)>{c.last_message_preview.clone().unwrap_or_else(|| "…".into())}</a>
-                            <span class="muted small">{format::when(c.last_activity_at)}{closed.then(|| " · ✓")}</span>
+                            <span class="muted small">{format::when(c.last_activity_at)}{closed.then_some(" · ✓")}</span>
                         </li>
                     }
                 }).collect_view()}

@@ -198,7 +198,7 @@ fn Card(c: Conversation) -> impl IntoView {
     let i18n = use_i18n();
     let id = c.id;
     let selected = move || store.selected.get() == Some(id);
-    let who = format::contact_label(&c, &t_string!(i18n, common.visitor));
+    let who = format::contact_label(&c, t_string!(i18n, common.visitor));
     let assignee = c
         .assignee_id
         .and_then(|a| store.agent_name(a))

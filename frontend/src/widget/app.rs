@@ -541,7 +541,7 @@ fn Composer(chat: Chat, ask: AskContact) -> impl IntoView {
             let Some(visitor) = chat.visitor.get_untracked() else { continue };
             leptos::task::spawn_local(async move {
                 let change = move |f: &mut dyn FnMut(&mut Pending)| {
-                    files.update(|list| list.iter_mut().filter(|p| p.key == key).for_each(|p| f(p)));
+                    files.update(|list| list.iter_mut().filter(|p| p.key == key).for_each(&mut *f));
                 };
                 let progress = move |p: f64| change(&mut |x: &mut Pending| x.progress = p);
                 match crate::files::upload("/api/v1/widget/attachments", &visitor.token, &file, progress).await {
