@@ -241,6 +241,14 @@ impl Store {
         });
     }
 
+    /// Forgets typing signals that were never followed by a "stopped" (a closed tab).
+    pub fn expire_typing(&self) {
+        let now = js_sys::Date::now();
+        if self.typing.with_untracked(|t| t.values().any(|t| t.until_ms < now)) {
+            self.typing.update(|t| t.retain(|_, t| t.until_ms >= now));
+        }
+    }
+
     /// A name for an agent id.
     pub fn agent_name(&self, id: AgentId) -> Option<String> {
         self.agents.with(|a| a.iter().find(|a| a.id == id).map(|a| a.name.clone()))

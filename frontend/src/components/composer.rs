@@ -253,15 +253,15 @@ pub fn Composer(id: ConversationId) -> impl IntoView {
             }
             "b" if modifier => {
                 ev.prevent_default();
-                format_with("**", "**", "bold");
+                format_with("**", "**", tu_string!(i18n, composer.bold_text));
             }
             "i" if modifier => {
                 ev.prevent_default();
-                format_with("_", "_", "italic");
+                format_with("_", "_", tu_string!(i18n, composer.italic_text));
             }
             "k" if modifier => {
                 ev.prevent_default();
-                format_with("[", "](https://)", "link");
+                format_with("[", "](https://)", tu_string!(i18n, composer.link_text));
             }
             "Escape" => {
                 if let Some(a) = area.get_untracked() {
@@ -318,12 +318,12 @@ pub fn Composer(id: ConversationId) -> impl IntoView {
                 </Show>
             </div>
             <div class="toolbar" role="toolbar" aria-label=move || t_string!(i18n, composer.formatting)>
-                <button class="tool" id="tool-bold" title=move || t_string!(i18n, composer.bold) aria-label=move || t_string!(i18n, composer.bold) on:click=move |_| format_with("**", "**", "bold")><b>"B"</b></button>
-                <button class="tool" id="tool-italic" title=move || t_string!(i18n, composer.italic) aria-label=move || t_string!(i18n, composer.italic) on:click=move |_| format_with("_", "_", "italic")><i>"I"</i></button>
+                <button class="tool" id="tool-bold" title=move || t_string!(i18n, composer.bold) aria-label=move || t_string!(i18n, composer.bold) on:click=move |_| format_with("**", "**", tu_string!(i18n, composer.bold_text))><b>"B"</b></button>
+                <button class="tool" id="tool-italic" title=move || t_string!(i18n, composer.italic) aria-label=move || t_string!(i18n, composer.italic) on:click=move |_| format_with("_", "_", tu_string!(i18n, composer.italic_text))><i>"I"</i></button>
                 <button class="tool" id="tool-list" title=move || t_string!(i18n, composer.bullets) aria-label=move || t_string!(i18n, composer.bullets) on:click=move |_| list_with(false)>"•≡"</button>
                 <button class="tool" id="tool-numbers" title=move || t_string!(i18n, composer.numbers) aria-label=move || t_string!(i18n, composer.numbers) on:click=move |_| list_with(true)>"1≡"</button>
-                <button class="tool" id="tool-code" title=move || t_string!(i18n, composer.code) aria-label=move || t_string!(i18n, composer.code) on:click=move |_| format_with("`", "`", "code")><code>"</>"</code></button>
-                <button class="tool" id="tool-link" title=move || t_string!(i18n, composer.link) aria-label=move || t_string!(i18n, composer.link) on:click=move |_| format_with("[", "](https://)", "link")>{icon(icons::LINK)}</button>
+                <button class="tool" id="tool-code" title=move || t_string!(i18n, composer.code) aria-label=move || t_string!(i18n, composer.code) on:click=move |_| format_with("`", "`", tu_string!(i18n, composer.code_text))><code>"</>"</code></button>
+                <button class="tool" id="tool-link" title=move || t_string!(i18n, composer.link) aria-label=move || t_string!(i18n, composer.link) on:click=move |_| format_with("[", "](https://)", tu_string!(i18n, composer.link_text))>{icon(icons::LINK)}</button>
                 <span class="tool-gap"></span>
                 <button class="tool" id="tool-saved" title=move || t_string!(i18n, composer.saved) aria-label=move || t_string!(i18n, composer.saved) on:click=open_picker>{icon(icons::ZAP)}</button>
                 <button class="tool" id="tool-attach" title=move || t_string!(i18n, composer.attach) aria-label=move || t_string!(i18n, composer.attach)

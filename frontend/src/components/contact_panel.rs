@@ -119,6 +119,9 @@ fn ContactCard(id: ContactId) -> impl IntoView {
                             {if online { t_string!(i18n, contact.online_now) } else { t_string!(i18n, contact.offline) }}
                         </span>
                         {c.banned.then(|| view! { <span class="pill danger">{t!(i18n, thread.banned)}</span> })}
+                        {c.verified.then(|| view! {
+                            <span class="pill verified" id="contact-verified" title=c.external_id.clone().unwrap_or_default()>{t!(i18n, contact.verified)}</span>
+                        })}
                     </div>
                 </div>
                 <section class="panel-section">

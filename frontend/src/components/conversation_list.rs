@@ -191,6 +191,14 @@ fn dot_name(dot: Dot) -> &'static str {
     }
 }
 
+fn dot_label(i18n: leptos_i18n::I18nContext<Locale>, dot: Dot) -> &'static str {
+    match dot {
+        Dot::Purple => t_string!(i18n, list.dot_purple),
+        Dot::Red => t_string!(i18n, list.dot_red),
+        _ => t_string!(i18n, list.dot_none),
+    }
+}
+
 /// One conversation card.
 #[component]
 fn Card(c: Conversation) -> impl IntoView {
@@ -211,7 +219,7 @@ fn Card(c: Conversation) -> impl IntoView {
     view! {
         <a class="card" class:selected=selected class:closed=closed href=format!("/conversations/{id}")
             data-id=id.to_string() data-dot=dot role="listitem" aria-current=move || selected().then_some("true")>
-            <span class=format!("dot {dot}") title=dot aria-label=format!("dot {dot}")></span>
+            <span class=format!("dot {dot}") title=dot_label(i18n, c.dot) aria-label=dot_label(i18n, c.dot)></span>
             <span class="avatar" style=format!("--hue:{}", format::hue(&who))>{format::initials(&who)}
                 <Show when=move || online><span class="online-pip"></span></Show>
             </span>

@@ -40,6 +40,9 @@ fn SignedIn() -> impl IntoView {
     provide_context(socket);
     on_cleanup(move || socket.stop());
     notify::title_follows(store);
+    if let Ok(ticker) = set_interval_with_handle(move || store.expire_typing(), std::time::Duration::from_secs(2)) {
+        on_cleanup(move || ticker.clear());
+    }
     load_team(api, store, session);
 
     let help = RwSignal::new(false);
@@ -57,7 +60,7 @@ fn SignedIn() -> impl IntoView {
                     {icon(icons::CHAT)}
                     <span>{t!(i18n, nav.conversations)}</span>
                     <Show when=move || { attention() > 0 }>
-                        <span class="badge" aria-label="unread">{attention}</span>
+                        <span class="badge" aria-label=move || t_string!(i18n, list.attention)>{attention}</span>
                     </Show>
                 </A>
                 <A href="/visitors" attr:class="nav-item" attr:id="nav-visitors">

@@ -477,6 +477,15 @@ fn Composer(chat: Chat, ask: AskContact) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let next_key = StoredValue::new(0u32);
     let typing_at = StoredValue::new(0f64);
+    let typing_stop = StoredValue::new(None::<TimeoutHandle>);
+    let stop_typing = move || {
+        if typing_at.get_value() > 0.0 {
+            typing_at.set_value(0.0);
+            if let Some(socket) = chat.socket.get_value() {
+                socket.send(&VisitorClientFrame::Typing { typing: false });
+            }
+        }
+    };
     let file_input = NodeRef::<leptos::html::Input>::new();
     let busy = move || files.with(|f| f.iter().any(|p| p.id.is_none() && p.error.is_none()));
 
@@ -494,6 +503,7 @@ fn Composer(chat: Chat, ask: AskContact) -> impl IntoView {
         let message = WidgetPostMessage { body, client_id: client_id(), attachment_ids };
         text.set(String::new());
         files.set(Vec::new());
+        stop_typing();
         leptos::task::spawn_local(async move {
             match visitor.post(&message).await {
                 Ok(stored) => {
@@ -527,6 +537,10 @@ fn Composer(chat: Chat, ask: AskContact) -> impl IntoView {
                 socket.send(&VisitorClientFrame::Typing { typing: true });
             }
         }
+        if let Some(handle) = typing_stop.get_value() {
+            handle.clear();
+        }
+        typing_stop.set_value(set_timeout_with_handle(stop_typing, std::time::Duration::from_secs(4)).ok());
     };
     let add = move |list: Vec<web_sys::File>| {
         for file in list {
