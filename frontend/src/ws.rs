@@ -190,8 +190,29 @@ impl Socket {
                     let mut inner = inner.borrow_mut();
                     inner.last_seq = Some(inner.last_seq.unwrap_or(0).max(seq));
                 }
+                // A visitor message in the conversation the agent is looking at is read at once.
+                let seen_now = match &event {
+                    shared::events::Event::MessageCreated { message } => {
+                        message.kind == shared::api::MessageKind::Visitor
+                            && store.selected.get_untracked() == Some(message.conversation_id)
+                            && !document().hidden()
+                    }
+                    _ => false,
+                };
+                let conversation = match &event {
+                    shared::events::Event::MessageCreated { message } => Some(message.conversation_id),
+                    _ => None,
+                };
                 if let Some(alert) = store.apply(event) {
                     notify::alert(store, alert);
+                }
+                if let (true, Some(id)) = (seen_now, conversation) {
+                    let api = self.api;
+                    leptos::task::spawn_local(async move {
+                        if let Ok(c) = api.mark_read(id).await {
+                            store.conversations.update(|m| drop(m.insert(c.id, c)));
+                        }
+                    });
                 }
             }
             AgentServerFrame::Typing { conversation_id, typist, typing } => {
