@@ -40,7 +40,11 @@ async fn a_visitor_and_an_agent_talk_both_ways_live_with_files() {
             agent.until_text("#thread .msg.visitor", "Hello from the shop!").await?;
             agent.until_text("#visitor-page", "localhost").await?;
 
+            // Typing shows both ways.
+            visitor.type_into("#widget-input", "one more thing").await?;
+            agent.until_text("#typing", "typing").await?;
             agent.type_into("#composer-input", "Hi! How can I help?").await?;
+            visitor.until_text("#agent-typing", "typing").await?;
             agent.press("#composer-input", &Key::Enter).await?;
             visitor.until_text("#chat-body .row.theirs", "Hi! How can I help?").await?;
             visitor.until_text("#team-status", ADMIN_NAME).await?;
@@ -77,6 +81,13 @@ async fn a_visitor_and_an_agent_talk_both_ways_live_with_files() {
 
             // The host page's plugin API heard the messages.
             visitor.leave_chat().await?;
+            // Closed: replies count on the bubble until the visitor opens the chat again.
+            visitor.js("natterChat('close'); return 1").await?;
+            agent.type_into("#composer-input", "Anything else?").await?;
+            agent.press("#composer-input", &Key::Enter).await?;
+            visitor.until("one unread reply", "document.getElementById('natter-chat').dataset.unread === '1'").await?;
+            visitor.js("natterChat('open'); return 1").await?;
+            visitor.until("no unread reply", "document.getElementById('natter-chat').dataset.unread === '0'").await?;
             visitor
                 .until("the host's message listener", "window.received.some(m => m.body === 'Hi! How can I help?')")
                 .await?;
@@ -280,6 +291,34 @@ async fn a_signed_identity_merges_devices_and_a_forged_one_does_not() {
         assert_eq!(verified.len(), 1, "one verified contact for the user");
         assert_eq!(verified[0].external_id.as_deref(), Some("user-77"));
         assert!(all.iter().any(|c| !c.verified), "the forger stays an anonymous visitor");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_follows_its_settings_from_the_inbox() {
+    let server = Server::start().await;
+    let key = site_key(&server).await;
+    let site = HostSite::start(&server, &key, "").await;
+    with_browser("widget_settings", |admin| async move {
+        admin.sign_in(&server, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+        admin.click("#nav-settings").await?;
+        admin.until_text("#widget-snippet", &key).await?;
+        admin.until("the loaded settings", "document.querySelector('#widget-team').value === 'Support'").await?;
+        admin.find("#widget-team").await?.clear().await?;
+        admin.type_into("#widget-team", "Acme help desk").await?;
+        admin.find("#widget-greeting").await?.clear().await?;
+        admin.type_into("#widget-greeting", "Hola! We answer in English and Spanish.").await?;
+        admin.click("#widget-save").await?;
+        admin.find("#settings-widget .saved").await?;
+        with_browser("widget_settings_visitor", |visitor| async move {
+            visitor.open_widget(&site).await?;
+            visitor.until_text("#team-name", "Acme help desk").await?;
+            visitor.until_text("#greeting", "We answer in English and Spanish").await?;
+            Ok(())
+        })
+        .await;
         Ok(())
     })
     .await;
