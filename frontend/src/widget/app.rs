@@ -55,19 +55,14 @@ fn client_id() -> String {
 #[component]
 pub fn WidgetApp() -> impl IntoView {
     let key = site_key();
-    let config = LocalResource::new(move || {
-        let key = key.clone();
-        async move { client::config(&key).await }
-    });
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match config.await {
-                    Ok(config) => view! { <Chat config=config/> }.into_any(),
-                    Err(_) => view! { <p class="unavailable">"—"</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+    // A plain signal rather than a resource: the async view machinery costs the
+    // small bundle more than it gives here.
+    let config = RwSignal::new(None::<Result<WidgetConfig, Failure>>);
+    leptos::task::spawn_local(async move { config.set(Some(client::config(&key).await)) });
+    move || match config.get() {
+        Some(Ok(config)) => view! { <Chat config=config/> }.into_any(),
+        Some(Err(_)) => view! { <p class="unavailable">"—"</p> }.into_any(),
+        None => ().into_any(),
     }
 }
 
@@ -369,7 +364,8 @@ async fn set_contact(
 fn MessageBubble(m: VisitorMessage, chat: Chat) -> impl IntoView {
     let mine = m.kind == VisitorMessageKind::Visitor;
     let author = (!mine).then(|| m.author_name.clone()).flatten();
-    let time = m.created_at.with_timezone(&chrono::Local).format("%H:%M").to_string();
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(m.created_at.timestamp_millis() as f64));
+    let time = format!("{:02}:{:02}", date.get_hours(), date.get_minutes());
     view! {
         <div class=if mine { "row mine" } else { "row theirs" } data-kind=if mine { "visitor" } else { "agent" }>
             {author.map(|a| view! { <span class="author">{a}</span> })}
@@ -385,18 +381,15 @@ fn MessageBubble(m: VisitorMessage, chat: Chat) -> impl IntoView {
 #[component]
 fn FileView(a: Attachment, chat: Chat) -> impl IntoView {
     let url = a.url.clone();
-    let source = LocalResource::new(move || {
-        let url = url.clone();
-        async move {
-            let visitor = chat.visitor.get_untracked()?;
-            visitor.object_url(&url).await.ok()
-        }
-    });
+    let source = RwSignal::new(None::<String>);
+    if let Some(visitor) = chat.visitor.get_untracked() {
+        leptos::task::spawn_local(async move { source.set(visitor.object_url(&url).await.ok()) });
+    }
     let name = a.filename.clone();
     let inline = a.inline;
     view! {
         <div class="file">
-            {move || match (source.get().flatten(), inline) {
+            {move || match (source.get(), inline) {
                 (Some(src), true) => view! { <img class="preview" src=src alt=name.clone()/> }.into_any(),
                 (Some(src), false) => view! { <a href=src download=name.clone()>{name.clone()}</a> }.into_any(),
                 (None, _) => view! { <span>{name.clone()}</span> }.into_any(),
