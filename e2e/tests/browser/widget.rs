@@ -290,6 +290,7 @@ async fn a_signed_identity_merges_devices_and_a_forged_one_does_not() {
         let verified: Vec<_> = all.iter().filter(|c| c.verified).collect();
         assert_eq!(verified.len(), 1, "one verified contact for the user");
         assert_eq!(verified[0].external_id.as_deref(), Some("user-77"));
+        assert_eq!(verified[0].name.as_deref(), Some("Sam Lee"), "setContact's fields reach the contact");
         assert!(all.iter().any(|c| !c.verified), "the forger stays an anonymous visitor");
         Ok(())
     })
