@@ -106,17 +106,22 @@ fn ContactCard(id: ContactId) -> impl IntoView {
     view! {
         {move || contact().map(|c: Contact| {
             let label = c.name.clone().or(c.email.clone()).unwrap_or_else(|| t_string!(i18n, common.visitor).to_owned());
-            let presence = store.visitors.with(|v| v.get(&c.id).cloned());
-            let page = presence.as_ref().and_then(|p| p.page.clone()).or(c.current_page.clone());
-            let online = presence.is_some();
+            // Presence changes often (every page the visitor opens): read it in small
+            // reactive pieces so the editable fields above are not redrawn under the agent.
+            let contact_id = c.id;
+            let stored_page = c.current_page.clone();
+            let online = move || store.visitors.with(|v| v.contains_key(&contact_id));
+            let page = move || {
+                store.visitors.with(|v| v.get(&contact_id).and_then(|p| p.page.clone())).or(stored_page.clone())
+            };
             let attributes: Vec<(String, String)> = c.attributes.iter().map(|(k, v)| (k.clone(), text_of(v))).collect();
             view! {
                 <div class="contact-head">
                     <span class="avatar large" style=format!("--hue:{}", format::hue(&label))>{format::initials(&label)}</span>
                     <div>
                         <h3>{label.clone()}</h3>
-                        <span class=if online { "status online" } else { "status" } id="visitor-online">
-                            {if online { t_string!(i18n, contact.online_now) } else { t_string!(i18n, contact.offline) }}
+                        <span class=move || if online() { "status online" } else { "status" } id="visitor-online">
+                            {move || if online() { t_string!(i18n, contact.online_now) } else { t_string!(i18n, contact.offline) }}
                         </span>
                         {c.banned.then(|| view! { <span class="pill danger">{t!(i18n, thread.banned)}</span> })}
                         {c.verified.then(|| view! {
@@ -157,7 +162,7 @@ fn ContactCard(id: ContactId) -> impl IntoView {
                     <h4>{t!(i18n, contact.visit)}</h4>
                     <dl class="facts">
                         <dt>{t!(i18n, contact.page)}</dt>
-                        <dd id="visitor-page">{page.map(|p| view! { <a href=p.clone() target="_blank" rel="noopener noreferrer">{p.clone()}</a> })}</dd>
+                        <dd id="visitor-page">{move || page().map(|p| view! { <a href=p.clone() target="_blank" rel="noopener noreferrer">{p.clone()}</a> })}</dd>
                         <dt>{t!(i18n, contact.browser)}</dt><dd>{c.browser.clone().unwrap_or_else(|| "—".into())}</dd>
                         <dt>{t!(i18n, contact.first_seen)}</dt><dd>{format::full(c.first_seen_at)}</dd>
                         <dt>{t!(i18n, contact.last_seen)}</dt><dd>{format::full(c.last_seen_at)}</dd>
