@@ -14,7 +14,7 @@ LOADGEN=target/release/natter-loadgen
 
 start_server() {
     DATA=$(mktemp -d)
-    NATTER_BIND=127.0.0.1:$PORT NATTER_DATA_DIR=$DATA NATTER_LOG=warn \
+    NATTER_BIND=127.0.0.1:$PORT NATTER_DATA_DIR=$DATA NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 \
         NATTER_ADMIN_EMAIL=admin@natter.test NATTER_ADMIN_PASSWORD='correct horse battery' \
         "$SERVER" >"$DATA/server.log" 2>&1 &
     SERVER_PID=$!

@@ -73,6 +73,9 @@ pub struct Settings {
     /// Largest accepted attachment, in bytes.
     #[arg(long, env = "NATTER_MAX_UPLOAD_BYTES", default_value_t = shared::limits::DEFAULT_MAX_UPLOAD_BYTES)]
     pub max_upload_bytes: u64,
+    /// New visitor sessions (each makes a contact) allowed per IP address every 10 minutes; 0: no limit.
+    #[arg(long, env = "NATTER_NEW_VISITORS_PER_IP", default_value_t = 100)]
+    pub new_visitors_per_ip: u32,
     /// Origins allowed to open WebSockets and embed the widget, comma-separated.
     #[arg(long, env = "NATTER_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
@@ -97,6 +100,7 @@ impl Settings {
             jwt_secret: None,
             missed_after_secs: 30,
             max_upload_bytes: shared::limits::DEFAULT_MAX_UPLOAD_BYTES,
+            new_visitors_per_ip: 100,
             allowed_origins: Vec::new(),
             web_dir: PathBuf::from("./dist/inbox"),
             log: "info".into(),

@@ -2,7 +2,7 @@
 //! `main` and by the tests (which bind port 0 and read the port back).
 
 use crate::auth::claims::JwtKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::{LoginThrottle, RateWindow};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::Db;
@@ -46,6 +46,7 @@ impl Application {
             jwt: JwtKeys::load(&settings)?,
             storage: Storage::local(&settings.data_dir.join("files"))?,
             throttle: LoginThrottle::new(clock.clone()),
+            new_visitors: RateWindow::new(clock.clone(), settings.new_visitors_per_ip, 600),
             settings: Arc::new(settings),
             clock,
             db,

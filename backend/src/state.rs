@@ -1,7 +1,7 @@
 //! What every handler can reach.
 
 use crate::auth::claims::JwtKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::{LoginThrottle, RateWindow};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
@@ -24,6 +24,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Login attempt counters.
     pub throttle: LoginThrottle,
+    /// New visitor sessions per address.
+    pub new_visitors: RateWindow,
     /// Sessions, presence and signals.
     pub realtime: Arc<crate::realtime::Realtime>,
 }

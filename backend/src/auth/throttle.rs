@@ -62,6 +62,39 @@ impl LoginThrottle {
     }
 }
 
+/// Counts events per key in fixed windows and refuses them past a limit
+/// (new visitor sessions per address: each one makes a contact).
+#[derive(Clone)]
+pub struct RateWindow {
+    clock: Arc<dyn Clock>,
+    limit: u32,
+    window_secs: i64,
+    windows: Arc<Mutex<HashMap<String, Window>>>,
+}
+
+impl RateWindow {
+    /// At most `limit` events per key every `window_secs`; a limit of 0 allows everything.
+    pub fn new(clock: Arc<dyn Clock>, limit: u32, window_secs: i64) -> Self {
+        Self { clock, limit, window_secs, windows: Arc::default() }
+    }
+
+    /// Counts one event for `key`; `Err(seconds to wait)` once the limit is reached.
+    pub fn hit(&self, key: &str) -> Result<(), u64> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        let now = self.clock.now().timestamp();
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        windows.retain(|_, w| now - w.started < self.window_secs);
+        let window = windows.entry(key.to_owned()).or_insert(Window { started: now, failures: 0 });
+        if window.failures >= self.limit {
+            return Err(u64::try_from((window.started + self.window_secs - now).max(1)).unwrap_or(1));
+        }
+        window.failures += 1;
+        Ok(())
+    }
+}
+
 fn account_key(account: &str) -> String {
     format!("a:{}", account.trim().to_lowercase())
 }
@@ -74,6 +107,19 @@ fn ip_key(ip: &str) -> String {
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
+
+    #[test]
+    fn a_rate_window_refuses_past_its_limit_until_it_ends() {
+        let clock = ManualClock::new(chrono::Utc::now());
+        let window = RateWindow::new(Arc::new(clock.clone()), 2, 600);
+        assert!(window.hit("1.2.3.4").is_ok() && window.hit("1.2.3.4").is_ok());
+        assert_eq!(window.hit("1.2.3.4"), Err(600));
+        assert!(window.hit("5.6.7.8").is_ok(), "per address");
+        clock.advance(chrono::Duration::seconds(600));
+        assert!(window.hit("1.2.3.4").is_ok());
+        let open = RateWindow::new(Arc::new(clock), 0, 600);
+        assert!((0..1000).all(|_| open.hit("1.2.3.4").is_ok()), "0 means no limit");
+    }
 
     #[test]
     fn locks_an_account_after_five_failures_until_the_window_ends() {

@@ -1,6 +1,6 @@
 use crate::auth::CurrentVisitor;
 use crate::domain::{attachments, widget};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::header;
@@ -19,7 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(tag = "widget", request_body(content = Option<StartSession>), responses(
     (status = 201, body = WidgetSession),
     (status = 400, body = ErrorBody, description = "`malformed_request`"),
-    (status = 422, body = ErrorBody, description = "`validation_failed`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: bad page or site key"),
+    (status = 429, body = ErrorBody, description = "`rate_limited`: too many new visitors from this address"),
 ))]
 #[post("/api/v1/widget/sessions")]
 async fn start(
@@ -27,6 +28,8 @@ async fn start(
     req: HttpRequest,
     body: Option<web::Json<StartSession>>,
 ) -> ApiResult<HttpResponse> {
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    state.new_visitors.hit(&ip).map_err(ApiError::RateLimited)?;
     let input = body.map(web::Json::into_inner).unwrap_or(StartSession { page_url: None, site_key: None });
     let browser = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     Ok(HttpResponse::Created().json(widget::start_session(&state, input, browser).await?))

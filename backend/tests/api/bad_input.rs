@@ -135,3 +135,16 @@ async fn oversized_bodies_and_files(app: TestApp) {
     assert!(answer.status == 400 || answer.status == 415, "status {}", answer.status);
     let _: shared::ErrorBody = serde_json::from_slice(&answer.bytes).expect("JSON error");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_visitors_from_one_address_are_limited() {
+    use crate::helpers::{Backend, spawn_app_with};
+    let Some(app) = spawn_app_with(Backend::Sqlite, |s| s.new_visitors_per_ip = 3).await else { return };
+    for _ in 0..3 {
+        app.new_visitor().await;
+    }
+    let body = StartSession { page_url: None, site_key: None };
+    let answer = app.send(app.request(reqwest::Method::POST, "/api/v1/widget/sessions", None).json(&body)).await;
+    answer.error(429, ErrorCode::RateLimited);
+    assert!(answer.headers.get("retry-after").is_some());
+}
