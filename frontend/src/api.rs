@@ -53,24 +53,6 @@ async fn refresh(refresh_token: String) -> ApiResult<TokenPair> {
     decode(request.send().await.map_err(Failure::local)?).await
 }
 
-/// The body of a request, built anew for a retry.
-enum Body<'a> {
-    None,
-    Json(&'a dyn erased::Json),
-}
-
-mod erased {
-    /// A serialisable value behind a reference (so requests can be rebuilt).
-    pub trait Json {
-        fn to_json(&self) -> serde_json::Result<String>;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> serde_json::Result<String> {
-            serde_json::to_string(self)
-        }
-    }
-}
-
 /// Calls made on behalf of the signed-in agent.
 #[derive(Clone, Copy)]
 pub struct Authed {
@@ -110,15 +92,15 @@ impl Authed {
         }
     }
 
-    async fn send(&self, build: impl Fn() -> RequestBuilder, body: Body<'_>) -> ApiResult<Response> {
+    /// Sends the request built by `build` with `body` (JSON), refreshing the
+    /// token and trying once more if it had expired.
+    async fn send(&self, build: impl Fn() -> RequestBuilder, body: Option<String>) -> ApiResult<Response> {
         let mut token = self.access_token().await?;
         for attempt in 0..2 {
             let builder = build().header("Authorization", &format!("Bearer {token}"));
             let request = match &body {
-                Body::None => builder.build(),
-                Body::Json(value) => {
-                    builder.header("Content-Type", "application/json").body(value.to_json().map_err(Failure::local)?)
-                }
+                None => builder.build(),
+                Some(json) => builder.header("Content-Type", "application/json").body(json.clone()),
             }
             .map_err(Failure::local)?;
             let response = request.send().await.map_err(Failure::local)?;
@@ -133,7 +115,7 @@ impl Authed {
 
     async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> ApiResult<T> {
         let response =
-            self.send(|| Request::get(path).query(query.iter().map(|(k, v)| (*k, v.as_str()))), Body::None).await?;
+            self.send(|| Request::get(path).query(query.iter().map(|(k, v)| (*k, v.as_str()))), None).await?;
         decode(response).await
     }
 
@@ -143,16 +125,17 @@ impl Authed {
         path: &str,
         body: &impl Serialize,
     ) -> ApiResult<T> {
-        decode(self.send(|| method(path), Body::Json(body)).await?).await
+        let json = serde_json::to_string(body).map_err(Failure::local)?;
+        decode(self.send(|| method(path), Some(json)).await?).await
     }
 
     async fn empty(&self, method: fn(&str) -> RequestBuilder, path: &str) -> ApiResult<()> {
-        let response = self.send(|| method(path), Body::None).await?;
+        let response = self.send(|| method(path), None).await?;
         if response.ok() { Ok(()) } else { Err(failure_of(response).await) }
     }
 
     async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> ApiResult<T> {
-        decode(self.send(|| Request::post(path), Body::Json(&serde_json::json!({}))).await?).await
+        decode(self.send(|| Request::post(path), Some("{}".to_owned())).await?).await
     }
 
     // --- me and the team
@@ -166,7 +149,7 @@ impl Authed {
     }
 
     pub async fn logout(&self) -> ApiResult<()> {
-        let response = self.send(|| Request::post("/api/v1/auth/logout"), Body::None).await?;
+        let response = self.send(|| Request::post("/api/v1/auth/logout"), None).await?;
         if response.ok() { Ok(()) } else { Err(failure_of(response).await) }
     }
 
@@ -322,7 +305,7 @@ impl Authed {
 
     /// Downloads a file the agent may see and returns an object URL for it.
     pub async fn object_url(&self, url: &str) -> ApiResult<String> {
-        let response = self.send(|| Request::get(url), Body::None).await?;
+        let response = self.send(|| Request::get(url), None).await?;
         if !response.ok() {
             return Err(failure_of(response).await);
         }
