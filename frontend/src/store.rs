@@ -131,6 +131,16 @@ impl Store {
                     .any(|f| f.as_deref().is_some_and(|f| f.to_lowercase().contains(&q))))
     }
 
+    /// The query of `GET /conversations` for the current filter and search.
+    pub fn list_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = self.filter.get_untracked().query();
+        let q = self.search.get_untracked();
+        if !q.trim().is_empty() {
+            query.push(("q", q.trim().to_owned()));
+        }
+        query
+    }
+
     /// The listed conversations, most recent activity first (tracked).
     pub fn listed(&self) -> Vec<Conversation> {
         let mut items: Vec<Conversation> = self.conversations.with(|m| m.values().cloned().collect());

@@ -14,9 +14,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-const MAX_BACKOFF_MS: f64 = 30_000.0;
-const FIRST_BACKOFF_MS: f64 = 500.0;
-
 struct Inner {
     socket: Option<WebSocket>,
     /// The last event sequence applied; the next connection resumes after it.
@@ -143,9 +140,8 @@ impl Socket {
             inner.attempt
         };
         self.store.link.set(Link::Reconnecting);
-        let ceiling = (FIRST_BACKOFF_MS * 2f64.powi(attempt.min(16) as i32 - 1)).min(MAX_BACKOFF_MS);
-        let delay = ceiling * (0.5 + js_sys::Math::random() * 0.5);
-        set_timeout(move || self.connect_if_down(), Duration::from_millis(delay as u64));
+        let delay = frontend::backoff::delay_ms(attempt, js_sys::Math::random());
+        set_timeout(move || self.connect_if_down(), Duration::from_millis(delay));
     }
 
     fn connect_if_down(self) {

@@ -15,11 +15,7 @@ use shared::{ConversationId, Dot};
 pub fn reload(api: Authed, store: Store) {
     store.list_loading.set(true);
     leptos::task::spawn_local(async move {
-        let mut query = store.filter.get_untracked().query();
-        let q = store.search.get_untracked();
-        if !q.trim().is_empty() {
-            query.push(("q", q.trim().to_owned()));
-        }
+        let query = store.list_query();
         if let Ok(page) = api.conversations(&query).await {
             store.conversations.update(|m| {
                 let selected = store.selected.get_untracked().and_then(|id| m.remove(&id));
@@ -40,11 +36,7 @@ fn load_more(api: Authed, store: Store) {
     }
     store.list_loading.set(true);
     leptos::task::spawn_local(async move {
-        let mut query = store.filter.get_untracked().query();
-        let q = store.search.get_untracked();
-        if !q.trim().is_empty() {
-            query.push(("q", q.trim().to_owned()));
-        }
+        let mut query = store.list_query();
         query.push(("cursor", cursor));
         if let Ok(page) = api.conversations(&query).await {
             store.conversations.update(|m| {

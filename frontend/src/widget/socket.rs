@@ -151,8 +151,7 @@ impl Socket {
             inner.attempt += 1;
             inner.attempt
         };
-        let ceiling = (500.0 * 2f64.powi(attempt.min(16) as i32 - 1)).min(30_000.0);
-        let delay = ceiling * (0.5 + js_sys::Math::random() * 0.5);
-        set_timeout(move || self.connect_if_down(), Duration::from_millis(delay as u64));
+        let delay = frontend::backoff::delay_ms(attempt, js_sys::Math::random());
+        set_timeout(move || self.connect_if_down(), Duration::from_millis(delay));
     }
 }
