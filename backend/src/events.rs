@@ -86,12 +86,16 @@ impl StoredEvent {
                 let event = match (&self.event, dot) {
                     (_, Dot::None) => None,
                     (Event::ConversationCreated { conversation }, dot) => {
-                        let conversation = shared::api::Conversation { dot, ..conversation.clone() };
-                        Some(Event::ConversationCreated { conversation })
+                        Some(Event::ConversationCreated { conversation: with_dot(conversation, dot) })
                     }
                     (Event::ConversationUpdated { conversation }, dot) => {
-                        let conversation = shared::api::Conversation { dot, ..conversation.clone() };
-                        Some(Event::ConversationUpdated { conversation })
+                        Some(Event::ConversationUpdated { conversation: with_dot(conversation, dot) })
+                    }
+                    (Event::MessageCreated { message, conversation: Some(conversation) }, dot) => {
+                        Some(Event::MessageCreated {
+                            message: message.clone(),
+                            conversation: Some(with_dot(conversation, dot)),
+                        })
                     }
                     _ => None,
                 };
@@ -104,6 +108,10 @@ impl StoredEvent {
             })
             .clone()
     }
+}
+
+fn with_dot(conversation: &shared::api::Conversation, dot: Dot) -> shared::api::Conversation {
+    shared::api::Conversation { dot, ..conversation.clone() }
 }
 
 /// In-process broadcast of committed events, in sequence order.

@@ -167,8 +167,11 @@ impl Store {
     /// Applies one event from the log; returns what the agent should be alerted to.
     pub fn apply(&self, event: Event) -> Option<Alert> {
         match event {
-            Event::MessageCreated { message } => {
+            Event::MessageCreated { message, conversation } => {
                 let alert = self.alert_for(&message);
+                if let Some(conversation) = conversation {
+                    self.upsert(conversation);
+                }
                 if self.selected.get_untracked() == Some(message.conversation_id) {
                     self.thread.update(|t| {
                         if !t.iter().any(|m| m.id == message.id) {

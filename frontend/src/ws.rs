@@ -188,7 +188,7 @@ impl Socket {
                 }
                 // A visitor message in the conversation the agent is looking at is read at once.
                 let seen_now = match &event {
-                    shared::events::Event::MessageCreated { message } => {
+                    shared::events::Event::MessageCreated { message, .. } => {
                         message.kind == shared::api::MessageKind::Visitor
                             && store.selected.get_untracked() == Some(message.conversation_id)
                             && !document().hidden()
@@ -196,7 +196,7 @@ impl Socket {
                     _ => false,
                 };
                 let conversation = match &event {
-                    shared::events::Event::MessageCreated { message } => Some(message.conversation_id),
+                    shared::events::Event::MessageCreated { message, .. } => Some(message.conversation_id),
                     _ => None,
                 };
                 if let Some(alert) = store.apply(event) {

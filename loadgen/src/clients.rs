@@ -239,7 +239,7 @@ async fn read_agent(
             }
             continue;
         };
-        let Ok(AgentServerFrame::Event { event: Event::MessageCreated { message }, .. }) =
+        let Ok(AgentServerFrame::Event { event: Event::MessageCreated { message, .. }, .. }) =
             serde_json::from_str::<AgentServerFrame>(&text)
         else {
             continue;

@@ -14,6 +14,10 @@ pub enum Event {
     MessageCreated {
         /// The message.
         message: Message,
+        /// The conversation as it is after the message (its preview, its
+        /// activity time, the wait for a reply): one event per message, not two.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation: Option<Conversation>,
     },
     /// A conversation started.
     ConversationCreated {
@@ -42,7 +46,7 @@ pub enum Event {
 impl Event {
     /// Stamps the event's sequence number on the message it carries, if any.
     pub fn set_seq(&mut self, seq: i64) {
-        if let Self::MessageCreated { message } = self {
+        if let Self::MessageCreated { message, .. } = self {
             message.seq = seq;
         }
     }

@@ -15,6 +15,7 @@
 
 mod autocommit;
 mod batch;
+mod checkpoint;
 pub mod posts;
 pub mod rows;
 mod txn;
@@ -58,6 +59,9 @@ impl Db {
         // write can slip past the writer and meet `SQLITE_BUSY` under load.
         let read = if sqlite { Database::connect(options(url, sqlite, 4)).await? } else { write.clone() };
         let writer = writer::Handle::spawn(write.clone(), bus.clone(), config);
+        if sqlite && std::env::var("NATTER_NO_CKPT").is_err() {
+            checkpoint::spawn(Database::connect(options(url, sqlite, 1)).await?);
+        }
         Ok(Self { read, write, writer, bus })
     }
 
@@ -122,7 +126,11 @@ fn options(url: &str, sqlite: bool, connections: u32) -> ConnectOptions {
         // WAL lets readers run beside the writer; FULL makes an acknowledged
         // write survive power loss.
         options.max_connections(connections).min_connections(connections).map_sqlx_sqlite_opts(move |o| {
-            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+            // Checkpoints run beside the writer (see `checkpoint`), not inside its commits.
+            // The writer keeps the hot index pages in memory (64 MiB); readers 16 MiB each.
+            o.pragma("cache_size", if read_only { "-16384" } else { "-65536" })
+                .pragma("wal_autocheckpoint", "0")
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)

@@ -13,7 +13,8 @@ use crate::entities::{attachments, contacts, conversations, messages};
 use crate::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, Statement,
+    TransactionTrait,
 };
 use shared::api::{Attachment, Message, MessageKind};
 use shared::events::Event;
@@ -148,12 +149,19 @@ struct Known {
 
 impl Known {
     async fn load(db: &impl ConnectionTrait, posts: &[&NewPost]) -> Result<Self, DbErr> {
-        let authors: HashSet<Uuid> = posts.iter().map(|p| p.author_id).collect();
-        let client_ids: HashSet<&str> = posts.iter().map(|p| p.client_id.as_str()).collect();
+        // Exact (author, client id) pairs: `author IN (…) AND client_id IN (…)`
+        // would probe the index for every combination of the two lists.
         let wanted: HashSet<(Uuid, &str)> = posts.iter().map(|p| (p.author_id, p.client_id.as_str())).collect();
+        let mut pairs = Condition::any();
+        for (author, client_id) in &wanted {
+            pairs = pairs.add(
+                Condition::all()
+                    .add(messages::Column::AuthorId.eq(*author))
+                    .add(messages::Column::ClientId.eq(*client_id)),
+            );
+        }
         let existing = messages::Entity::find()
-            .filter(messages::Column::AuthorId.is_in(authors))
-            .filter(messages::Column::ClientId.is_in(client_ids))
+            .filter(pairs)
             .all(db)
             .await?
             .into_iter()
@@ -297,14 +305,11 @@ impl Plan {
         let agents_only = matches!(post.kind, MessageKind::Comment | MessageKind::System);
         let scope =
             super::EventScope { conversation: Some(ConversationId(conversation)), contact: Some(contact), agents_only };
-        let event = batch.event(Event::MessageCreated { message: message.clone() }, scope, post.now)?;
-        let seq = batch.next_seq - 1;
+        let seq = batch.next_seq;
         message.seq = seq;
-        self.events.push(event);
         row.apply_message(post.kind, seq, post.preview.clone(), post.now);
-        let updated = Event::ConversationUpdated { conversation: row.to_dto(Dot::None) };
-        let scope = super::EventScope { agents_only: false, ..scope };
-        self.events.push(batch.event(updated, scope, post.now)?);
+        let event = Event::MessageCreated { message: message.clone(), conversation: Some(row.to_dto(Dot::None)) };
+        self.events.push(batch.event(event, scope, post.now)?);
         if !self.touched.contains(&conversation) && !self.created.contains(&conversation) {
             self.touched.push(conversation);
         }
@@ -377,9 +382,9 @@ impl Plan {
         for chunk in chunks(created) {
             conversations::Entity::insert_many(chunk).exec_without_returning(db).await?;
         }
-        for id in &self.touched {
-            let Some(row) = self.conversations.get(id) else { continue };
-            update_conversation(db, row).await?;
+        let touched: Vec<&ConversationRow> = self.touched.iter().filter_map(|id| self.conversations.get(id)).collect();
+        for chunk in touched.chunks(CHUNK / 4) {
+            update_conversations(db, chunk).await?;
         }
         for chunk in chunks(self.messages) {
             messages::Entity::insert_many(chunk).exec_without_returning(db).await?;
@@ -404,21 +409,50 @@ impl Plan {
     }
 }
 
-async fn update_conversation(db: &impl ConnectionTrait, row: &ConversationRow) -> Result<(), DbErr> {
-    use conversations::Column as C;
-    let result = conversations::Entity::update_many()
-        .col_expr(C::Status, Expr::value(row.status.clone()))
-        .col_expr(C::ClosedAt, Expr::value(row.closed_at))
-        .col_expr(C::AwaitingReplySince, Expr::value(row.awaiting_reply_since))
-        .col_expr(C::LastVisitorMessageAt, Expr::value(row.last_visitor_message_at))
-        .col_expr(C::LastVisitorSeq, Expr::value(row.last_visitor_seq))
-        .col_expr(C::MissedAt, Expr::value(row.missed_at))
-        .col_expr(C::LastActivityAt, Expr::value(row.last_activity_at))
-        .col_expr(C::LastMessagePreview, Expr::value(row.last_message_preview.clone()))
-        .filter(C::Id.eq(row.id))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 1 { Ok(()) } else { Err(DbErr::RecordNotUpdated) }
+/// Sets what a message changes on each of `rows`, in one statement:
+/// `UPDATE … FROM (VALUES …)`, which SQLite (3.33+) and PostgreSQL both speak.
+async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRow]) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 9);
+    let mut tuples = Vec::with_capacity(rows.len());
+    for row in rows {
+        let start = values.len();
+        values.extend([
+            row.id.into(),
+            row.status.clone().into(),
+            row.closed_at.into(),
+            row.awaiting_reply_since.into(),
+            row.last_visitor_message_at.into(),
+            row.last_visitor_seq.into(),
+            row.missed_at.into(),
+            row.last_activity_at.into(),
+            row.last_message_preview.clone().into(),
+        ]);
+        let marks: Vec<String> = (start + 1..=values.len())
+            .map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { "?".to_owned() })
+            .collect();
+        tuples.push(format!("({})", marks.join(", ")));
+    }
+    // PostgreSQL types a VALUES list from its first row, where a NULL says nothing.
+    let cast = |column: &str| {
+        if backend == DbBackend::Postgres { format!("v.{column}::bigint") } else { format!("v.{column}") }
+    };
+    let sql = format!(
+        "UPDATE conversations SET status = v.column2, closed_at = {}, awaiting_reply_since = {}, \
+         last_visitor_message_at = {}, last_visitor_seq = {}, missed_at = {}, last_activity_at = v.column8, \
+         last_message_preview = v.column9 FROM (VALUES {}) AS v WHERE conversations.id = v.column1",
+        cast("column3"),
+        cast("column4"),
+        cast("column5"),
+        cast("column6"),
+        cast("column7"),
+        tuples.join(", ")
+    );
+    let result = db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    if result.rows_affected() == rows.len() as u64 { Ok(()) } else { Err(DbErr::RecordNotUpdated) }
 }
 
 fn active(model: conversations::Model) -> conversations::ActiveModel {

@@ -122,6 +122,8 @@ impl Writer {
 
     /// Runs one batch; `true` if it could not be committed.
     async fn run_batch(&self, jobs: Vec<Job>) -> bool {
+        let t0 = std::time::Instant::now();
+        let size = jobs.len();
         let mut batch = match Batch::begin(&self.conn).await {
             Ok(batch) => batch,
             Err(e) => {
@@ -145,7 +147,18 @@ impl Writer {
         }
         posts::run(&mut batch, posts).await;
         batch::record_visitors_seen(&mut batch, seen).await;
-        match batch.commit().await {
+        let started = std::time::Instant::now();
+        let result = batch.commit().await;
+        let took = started.elapsed();
+        if t0.elapsed() > Duration::from_millis(20) {
+            tracing::warn!(
+                commit_ms = took.as_millis() as u64,
+                total_ms = t0.elapsed().as_millis() as u64,
+                size,
+                "a slow batch"
+            );
+        }
+        match result {
             Ok(events) => {
                 self.bus.publish(events);
                 false

@@ -64,7 +64,7 @@ async fn set_status(state: &AppState, me: &CurrentAgent, id: ConversationId, sta
         }
         model.update(&*txn).await?;
         let verb = if status == "closed" { "Closed" } else { "Reopened" };
-        system_note(state, &mut txn, &conv, format!("{verb} by {}", me.name), now).await?;
+        system_note(&mut txn, &conv, format!("{verb} by {}", me.name), now).await?;
         txn.commit().await?;
     }
     convs::get(state, me, id).await
@@ -113,7 +113,7 @@ pub async fn assign(
             (None, Some(g)) => format!("Assigned to group {} by {}", g.name, me.name),
             (None, None) => format!("Unassigned by {}", me.name),
         };
-        system_note(state, &mut txn, &conv, target, now).await?;
+        system_note(&mut txn, &conv, target, now).await?;
         txn.commit().await?;
         state.realtime.rules_changed();
     }

@@ -8,9 +8,7 @@ use crate::entities::{contacts, conversations, group_members, messages, read_mar
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::api::{Conversation, ConversationFilter, ConversationStatus};
 use shared::dot::{DotConversation, DotViewer, dot};
 use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, Page, Timestamp};

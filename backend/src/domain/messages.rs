@@ -11,7 +11,6 @@ use crate::db::{EventScope, WriteTxn};
 use crate::entities::{attachments, conversations, messages};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::api::{Message, MessageKind, VisitorMessage, VisitorMessageKind};
 use shared::events::Event;
@@ -81,75 +80,6 @@ pub struct PostInput {
     pub attachment_ids: Vec<AttachmentId>,
 }
 
-/// A message about to be stored.
-pub struct NewMessage {
-    /// The conversation it goes to.
-    pub conversation: ConversationId,
-    /// The conversation's contact.
-    pub contact: ContactId,
-    /// What it is.
-    pub kind: MessageKind,
-    /// The agent who wrote it.
-    pub agent_id: Option<AgentId>,
-    /// Whose client ids it uses (agent, API key or contact).
-    pub author_id: Option<Uuid>,
-    /// Name shown with it.
-    pub author_name: Option<String>,
-    /// Markdown.
-    pub body: String,
-    /// The sender's id for retries.
-    pub client_id: Option<String>,
-    /// Files to attach (already checked to be the author's and unattached).
-    pub attachments: Vec<attachments::Model>,
-}
-
-/// Stores a message and its event in `txn`; returns it with its sequence number.
-pub async fn insert(state: &AppState, txn: &mut WriteTxn, new: NewMessage, now: Timestamp) -> ApiResult<Message> {
-    let id = Uuid::now_v7();
-    let html = markdown_to_html(&new.body);
-    let mut message = Message {
-        id: MessageId(id),
-        conversation_id: new.conversation,
-        kind: new.kind,
-        agent_id: new.agent_id,
-        author_name: new.author_name.clone(),
-        body: new.body.clone(),
-        html: html.clone(),
-        client_id: new.client_id.clone(),
-        attachments: new.attachments.iter().map(|a| attachment_dto(state, a)).collect(),
-        created_at: now,
-        seq: 0,
-    };
-    let agents_only = matches!(new.kind, MessageKind::Comment | MessageKind::System);
-    let scope = EventScope { conversation: Some(new.conversation), contact: Some(new.contact), agents_only };
-    let seq = txn.append(Event::MessageCreated { message: message.clone() }, scope, now).await?;
-    message.seq = seq;
-    messages::ActiveModel {
-        id: Set(id),
-        conversation_id: Set(new.conversation.0),
-        kind: Set(kind_name(new.kind).into()),
-        agent_id: Set(new.agent_id.map(|a| a.0)),
-        author_id: Set(new.author_id),
-        author_name: Set(new.author_name),
-        body: Set(new.body),
-        html: Set(html),
-        client_id: Set(new.client_id),
-        seq: Set(seq),
-        created_at: Set(millis(now)),
-    }
-    .insert(&**txn)
-    .await?;
-    if !new.attachments.is_empty() {
-        attachments::Entity::update_many()
-            .col_expr(attachments::Column::MessageId, Expr::value(id))
-            .col_expr(attachments::Column::ConversationId, Expr::value(new.conversation.0))
-            .filter(attachments::Column::Id.is_in(new.attachments.iter().map(|a| a.id)))
-            .exec(&**txn)
-            .await?;
-    }
-    Ok(message)
-}
-
 /// The card preview of a message.
 pub fn card_preview(body: &str, attachments: usize) -> Option<String> {
     let text = preview(body, PREVIEW_CHARS);
@@ -177,27 +107,53 @@ pub async fn append_conversation(
     Ok(row)
 }
 
-/// A system note ("closed by Ana") and the conversation's update, in `txn`.
+/// A system note ("closed by Ana") in `txn`, after the caller changed the
+/// conversation: one `message.created` event carrying the conversation as it is now.
 pub async fn system_note(
-    state: &AppState,
     txn: &mut WriteTxn,
     conv: &conversations::Model,
     text: String,
     now: Timestamp,
 ) -> ApiResult<()> {
-    let new = NewMessage {
-        conversation: ConversationId(conv.id),
-        contact: ContactId(conv.contact_id),
+    let id = Uuid::now_v7();
+    let html = markdown_to_html(&text);
+    let conversation = find_row(&**txn, ConversationId(conv.id)).await?.to_dto(shared::Dot::None);
+    let message = Message {
+        id: MessageId(id),
+        conversation_id: ConversationId(conv.id),
         kind: MessageKind::System,
         agent_id: None,
-        author_id: None,
         author_name: None,
-        body: text,
+        body: text.clone(),
+        html: html.clone(),
         client_id: None,
         attachments: Vec::new(),
+        created_at: now,
+        seq: 0,
     };
-    insert(state, txn, new, now).await?;
-    append_conversation(txn, ConversationId(conv.id), false, now).await?;
+    // Not agents-only: the visitor's socket takes the conversation's state from
+    // it (closed, who answers) and never the note itself (an allowlist projection).
+    let scope = EventScope {
+        conversation: Some(ConversationId(conv.id)),
+        contact: Some(ContactId(conv.contact_id)),
+        agents_only: false,
+    };
+    let seq = txn.append(Event::MessageCreated { message, conversation: Some(conversation) }, scope, now).await?;
+    messages::ActiveModel {
+        id: Set(id),
+        conversation_id: Set(conv.id),
+        kind: Set(kind_name(MessageKind::System).into()),
+        agent_id: Set(None),
+        author_id: Set(None),
+        author_name: Set(None),
+        body: Set(text),
+        html: Set(html),
+        client_id: Set(None),
+        seq: Set(seq),
+        created_at: Set(millis(now)),
+    }
+    .insert(&**txn)
+    .await?;
     Ok(())
 }
 

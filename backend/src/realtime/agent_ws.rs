@@ -48,7 +48,8 @@ pub async fn connect(
     let after = query.after;
     actix_web::rt::spawn(async move {
         let agent = me.agent_id;
-        let mut session = AgentSession { state: state.clone(), me, reads: HashMap::new(), contacts: HashMap::new() };
+        let mut session =
+            AgentSession { state: state.clone(), me, reads: HashMap::new(), contacts: HashMap::new(), since: i64::MAX };
         if let Some(id) = agent
             && state.realtime.presence.agent_connected(id)
             && let Err(e) = state.realtime.team_changed(&state).await
@@ -70,6 +71,8 @@ struct AgentSession {
     reads: HashMap<ConversationId, Option<i64>>,
     /// The contact of conversations this session typed in.
     contacts: HashMap<ConversationId, ContactId>,
+    /// The latest sequence when the session started.
+    since: i64,
 }
 
 impl AgentSession {
@@ -81,6 +84,7 @@ impl AgentSession {
             Ok(last) => last,
             Err(_) => return,
         };
+        self.since = last;
         let mut limit = RateLimit::default();
         let mut heard = Instant::now();
         let mut ping = tokio::time::interval(PING_EVERY);
@@ -183,18 +187,21 @@ impl AgentSession {
         }
     }
 
+    /// Sends the event's shared frame, with this agent's own dot on a conversation.
     async fn deliver(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Gone> {
-        let mut event = stored.event.clone();
-        match &mut event {
-            Event::ConversationCreated { conversation } | Event::ConversationUpdated { conversation } => {
-                conversation.dot = self.dot_of(conversation).await.map_err(|_| Gone)?;
+        let dot = match &stored.event {
+            Event::ConversationCreated { conversation }
+            | Event::ConversationUpdated { conversation }
+            | Event::MessageCreated { conversation: Some(conversation), .. } => {
+                self.dot_of(conversation).await.map_err(|_| Gone)?
             }
             Event::ConversationDeleted { conversation_id, .. } => {
                 self.reads.remove(conversation_id);
+                Dot::None
             }
-            Event::MessageCreated { .. } | Event::ContactUpdated { .. } => {}
-        }
-        out.send(&AgentServerFrame::Event { seq: stored.seq, event }).await
+            Event::MessageCreated { .. } | Event::ContactUpdated { .. } => Dot::None,
+        };
+        out.send_text(stored.agent_frame(dot)).await
     }
 
     async fn dot_of(&mut self, conversation: &Conversation) -> ApiResult<Dot> {
@@ -203,6 +210,9 @@ impl AgentSession {
             Some(agent) => {
                 let read = match self.reads.get(&conversation.id) {
                     Some(seq) => *seq,
+                    // A visitor message newer than this session: any read of it was
+                    // announced to this session, so no entry means unread.
+                    None if conversation.last_visitor_seq.is_none_or(|seq| seq > self.since) => None,
                     None => {
                         let seqs = read_seqs(self.state.db.conn(), agent, vec![conversation.id.0]).await?;
                         let seq = seqs.get(&conversation.id.0).copied();

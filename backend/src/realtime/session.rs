@@ -52,6 +52,14 @@ impl Outbox {
         }
     }
 
+    /// Sends a frame already serialised (shared by every socket that gets it).
+    pub async fn send_text(&mut self, text: bytestring::ByteString) -> Result<(), Gone> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.session.text(text)).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(Gone),
+        }
+    }
+
     /// Answers a ping.
     pub async fn pong(&mut self, bytes: &[u8]) -> Result<(), Gone> {
         self.session.pong(bytes).await.map_err(|_| Gone)

@@ -16,7 +16,7 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{AggregatedMessageStream, CloseCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use shared::api::{ConversationStatus, WidgetPostMessage};
+use shared::api::{Conversation, ConversationStatus, WidgetPostMessage};
 use shared::events::Event;
 use shared::frames::{
     MAX_CLIENT_FRAME_BYTES, PROTOCOL, Typist, VisitorClientFrame, VisitorPresence, VisitorServerFrame,
@@ -184,31 +184,45 @@ impl VisitorSession {
     /// (comments, notes, previews, contact details) can pass.
     async fn deliver(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Gone> {
         let seq = stored.seq;
-        let frame = match &stored.event {
-            Event::MessageCreated { message } => messages::for_visitor(message.clone())
-                .map(|m| VisitorServerFrame::Message { seq, conversation_id: message.conversation_id, message: m }),
-            Event::ConversationCreated { conversation } | Event::ConversationUpdated { conversation } => {
-                let closed = conversation.status == ConversationStatus::Closed;
-                let now = (closed, conversation.assignee_id);
-                if self.seen.insert(conversation.id, now) == Some(now) {
-                    None
-                } else {
-                    let agent_name = match conversation.assignee_id {
-                        Some(agent) => self.agent_name(agent).await.map_err(|_| Gone)?,
-                        None => None,
-                    };
-                    Some(VisitorServerFrame::Conversation { seq, conversation_id: conversation.id, closed, agent_name })
+        match &stored.event {
+            Event::MessageCreated { message, conversation } => {
+                if let Some(visible) = messages::for_visitor(message.clone()) {
+                    let frame =
+                        VisitorServerFrame::Message { seq, conversation_id: message.conversation_id, message: visible };
+                    out.send(&frame).await?;
+                }
+                match conversation {
+                    Some(conversation) => self.conversation_state(out, seq, conversation).await,
+                    None => Ok(()),
                 }
             }
-            Event::ConversationDeleted { conversation_id, .. } => {
-                Some(VisitorServerFrame::Deleted { seq, conversation_id: *conversation_id })
+            Event::ConversationCreated { conversation } | Event::ConversationUpdated { conversation } => {
+                self.conversation_state(out, seq, conversation).await
             }
-            Event::ContactUpdated { .. } => None,
-        };
-        match frame {
-            Some(frame) => out.send(&frame).await,
-            None => Ok(()),
+            Event::ConversationDeleted { conversation_id, .. } => {
+                out.send(&VisitorServerFrame::Deleted { seq, conversation_id: *conversation_id }).await
+            }
+            Event::ContactUpdated { .. } => Ok(()),
         }
+    }
+
+    /// Tells the visitor when their conversation closes, reopens or changes hands.
+    async fn conversation_state(
+        &mut self,
+        out: &mut Outbox,
+        seq: i64,
+        conversation: &Conversation,
+    ) -> Result<(), Gone> {
+        let closed = conversation.status == ConversationStatus::Closed;
+        let now = (closed, conversation.assignee_id);
+        if self.seen.insert(conversation.id, now) == Some(now) {
+            return Ok(());
+        }
+        let agent_name = match conversation.assignee_id {
+            Some(agent) => self.agent_name(agent).await.map_err(|_| Gone)?,
+            None => None,
+        };
+        out.send(&VisitorServerFrame::Conversation { seq, conversation_id: conversation.id, closed, agent_name }).await
     }
 
     async fn agent_name(&mut self, agent: AgentId) -> ApiResult<Option<String>> {

@@ -32,7 +32,7 @@ async fn next_event(ws: &mut crate::helpers::Ws) -> (i64, Event) {
     }
 }
 
-/// The next `conversation.updated` (or created) for `conv`, with the recipient's dot.
+/// The next state of `conv` (from any event that carries it), with the recipient's dot.
 async fn next_conversation(ws: &mut crate::helpers::Ws, conv: ConversationId) -> Conversation {
     conversation_where(ws, conv, |_| true).await
 }
@@ -44,8 +44,12 @@ async fn conversation_where(
     wanted: impl Fn(&Conversation) -> bool,
 ) -> Conversation {
     loop {
-        if let (_, Event::ConversationUpdated { conversation } | Event::ConversationCreated { conversation }) =
-            next_event(ws).await
+        if let (
+            _,
+            Event::ConversationUpdated { conversation }
+            | Event::ConversationCreated { conversation }
+            | Event::MessageCreated { conversation: Some(conversation), .. },
+        ) = next_event(ws).await
             && conversation.id == conv
             && wanted(&conversation)
         {
@@ -84,7 +88,7 @@ async fn fan_out_and_isolation(app: TestApp) {
             })
             .await
             .into_event();
-        let Event::MessageCreated { message } = event else { unreachable!() };
+        let Event::MessageCreated { message, .. } = event else { unreachable!() };
         assert_eq!((message.id, message.body.as_str()), (message_id, "Hi from A"));
     }
     let conv = app.conversation(app.admin_token(), ConversationId(uuid_of_conversation(&app, &a.token).await)).await.id;
@@ -97,7 +101,7 @@ async fn fan_out_and_isolation(app: TestApp) {
     let seen = visitor_message(&mut a_ws).await;
     assert_eq!((seen.kind, seen.body.as_str()), (VisitorMessageKind::Agent, "Hello A"), "the comment was skipped");
     assert_eq!(seen.author_name.as_deref(), Some("Ben"));
-    let (_, Event::MessageCreated { message }) = next_message_event(&mut admin_ws).await else { unreachable!() };
+    let (_, Event::MessageCreated { message, .. }) = next_message_event(&mut admin_ws).await else { unreachable!() };
     assert_eq!(message.kind, MessageKind::Comment);
 
     // B saw nothing of A: its first frame after its own send is its own message.
@@ -243,7 +247,7 @@ async fn resume_loses_and_duplicates_nothing(app: TestApp) {
     app.agent_says(app.admin_token(), conv, PostKind::Reply, "m7").await;
     let (seq, event) = next_message_event(&mut resumed).await;
     assert!(seq > ready_seq);
-    let Event::MessageCreated { message } = event else { unreachable!() };
+    let Event::MessageCreated { message, .. } = event else { unreachable!() };
     assert_eq!(message.body, "m7");
 
     // The replay itself: connect again from `last` and read every frame up to ready.
@@ -254,7 +258,7 @@ async fn resume_loses_and_duplicates_nothing(app: TestApp) {
         match ws.next::<AgentServerFrame>().await {
             AgentServerFrame::Event { seq, event } => {
                 seqs.push(seq);
-                if let Event::MessageCreated { message } = event {
+                if let Event::MessageCreated { message, .. } = event {
                     bodies.push(message.body);
                 }
             }
