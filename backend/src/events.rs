@@ -94,7 +94,7 @@ impl StoredEvent {
                     (Event::MessageCreated { message, conversation: Some(conversation) }, dot) => {
                         Some(Event::MessageCreated {
                             message: message.clone(),
-                            conversation: Some(with_dot(conversation, dot)),
+                            conversation: Some(Box::new(with_dot(conversation, dot))),
                         })
                     }
                     _ => None,

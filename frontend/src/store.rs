@@ -170,7 +170,7 @@ impl Store {
             Event::MessageCreated { message, conversation } => {
                 let alert = self.alert_for(&message);
                 if let Some(conversation) = conversation {
-                    self.upsert(conversation);
+                    self.upsert(*conversation);
                 }
                 if self.selected.get_untracked() == Some(message.conversation_id) {
                     self.thread.update(|t| {

@@ -17,7 +17,7 @@ pub enum Event {
         /// The conversation as it is after the message (its preview, its
         /// activity time, the wait for a reply): one event per message, not two.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        conversation: Option<Conversation>,
+        conversation: Option<Box<Conversation>>,
     },
     /// A conversation started.
     ConversationCreated {

@@ -7,8 +7,11 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::time::Duration;
 
-/// How often committed pages are copied into the database.
-const EVERY: Duration = Duration::from_millis(500);
+/// How often committed pages are copied into the database. Measured under load
+/// (6,000 messages/s): every 100 ms or every 5 s made commits stall far more
+/// often than every second — a checkpoint's writes share the disk with the
+/// writer's WAL syncs, so both small-and-often and rare-and-big hurt.
+const EVERY: Duration = Duration::from_secs(1);
 
 /// Starts the checkpointer on `conn` (its own SQLite connection).
 pub(super) fn spawn(conn: DatabaseConnection) {

@@ -59,7 +59,7 @@ impl Db {
         // write can slip past the writer and meet `SQLITE_BUSY` under load.
         let read = if sqlite { Database::connect(options(url, sqlite, 4)).await? } else { write.clone() };
         let writer = writer::Handle::spawn(write.clone(), bus.clone(), config);
-        if sqlite && std::env::var("NATTER_NO_CKPT").is_err() {
+        if sqlite {
             checkpoint::spawn(Database::connect(options(url, sqlite, 1)).await?);
         }
         Ok(Self { read, write, writer, bus })

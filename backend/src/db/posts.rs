@@ -308,7 +308,8 @@ impl Plan {
         let seq = batch.next_seq;
         message.seq = seq;
         row.apply_message(post.kind, seq, post.preview.clone(), post.now);
-        let event = Event::MessageCreated { message: message.clone(), conversation: Some(row.to_dto(Dot::None)) };
+        let event =
+            Event::MessageCreated { message: message.clone(), conversation: Some(Box::new(row.to_dto(Dot::None))) };
         self.events.push(batch.event(event, scope, post.now)?);
         if !self.touched.contains(&conversation) && !self.created.contains(&conversation) {
             self.touched.push(conversation);
@@ -338,9 +339,9 @@ impl Plan {
     fn conversation_for(&mut self, batch: &mut Batch, known: &Known, post: &NewPost) -> Result<ApiResult<Uuid>, DbErr> {
         let contact = match post.target {
             PostTarget::Conversation(id) => {
-                if !self.conversations.contains_key(&id.0) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = self.conversations.entry(id.0) {
                     let Some(row) = known.conversations.get(&id.0) else { return Ok(Err(ApiError::NotFound)) };
-                    self.conversations.insert(id.0, row.clone());
+                    slot.insert(row.clone());
                 }
                 return Ok(Ok(id.0));
             }

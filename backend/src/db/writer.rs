@@ -15,6 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
+/// A batch slower than this is logged (the disk's sync stalled, or the batch was huge).
+const SLOW_BATCH: Duration = Duration::from_millis(500);
+
 /// How the writer batches.
 #[derive(Clone, Copy, Debug)]
 pub struct WriterConfig {
@@ -150,13 +153,9 @@ impl Writer {
         let started = std::time::Instant::now();
         let result = batch.commit().await;
         let took = started.elapsed();
-        if t0.elapsed() > Duration::from_millis(20) {
-            tracing::warn!(
-                commit_ms = took.as_millis() as u64,
-                total_ms = t0.elapsed().as_millis() as u64,
-                size,
-                "a slow batch"
-            );
+        if t0.elapsed() > SLOW_BATCH {
+            let (commit_ms, total_ms) = (took.as_millis() as u64, t0.elapsed().as_millis() as u64);
+            tracing::warn!(commit_ms, total_ms, size, "a slow write batch");
         }
         match result {
             Ok(events) => {

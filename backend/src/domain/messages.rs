@@ -138,7 +138,8 @@ pub async fn system_note(
         contact: Some(ContactId(conv.contact_id)),
         agents_only: false,
     };
-    let seq = txn.append(Event::MessageCreated { message, conversation: Some(conversation) }, scope, now).await?;
+    let seq =
+        txn.append(Event::MessageCreated { message, conversation: Some(Box::new(conversation)) }, scope, now).await?;
     messages::ActiveModel {
         id: Set(id),
         conversation_id: Set(conv.id),

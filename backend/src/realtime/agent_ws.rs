@@ -190,9 +190,10 @@ impl AgentSession {
     /// Sends the event's shared frame, with this agent's own dot on a conversation.
     async fn deliver(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Gone> {
         let dot = match &stored.event {
-            Event::ConversationCreated { conversation }
-            | Event::ConversationUpdated { conversation }
-            | Event::MessageCreated { conversation: Some(conversation), .. } => {
+            Event::ConversationCreated { conversation } | Event::ConversationUpdated { conversation } => {
+                self.dot_of(conversation).await.map_err(|_| Gone)?
+            }
+            Event::MessageCreated { conversation: Some(conversation), .. } => {
                 self.dot_of(conversation).await.map_err(|_| Gone)?
             }
             Event::ConversationDeleted { conversation_id, .. } => {

@@ -44,12 +44,14 @@ async fn conversation_where(
     wanted: impl Fn(&Conversation) -> bool,
 ) -> Conversation {
     loop {
-        if let (
-            _,
-            Event::ConversationUpdated { conversation }
-            | Event::ConversationCreated { conversation }
-            | Event::MessageCreated { conversation: Some(conversation), .. },
-        ) = next_event(ws).await
+        let state = match next_event(ws).await {
+            (_, Event::ConversationUpdated { conversation } | Event::ConversationCreated { conversation }) => {
+                Some(conversation)
+            }
+            (_, Event::MessageCreated { conversation: Some(conversation), .. }) => Some(*conversation),
+            _ => None,
+        };
+        if let Some(conversation) = state
             && conversation.id == conv
             && wanted(&conversation)
         {
