@@ -152,9 +152,10 @@ impl Server {
         agent.id
     }
 
-    /// Starts a visitor session.
+    /// Starts a visitor session, with the site key as the widget does.
     pub async fn new_visitor(&self) -> WidgetSession {
-        let body = StartSession { page_url: Some("https://shop.example/pricing".into()), site_key: None };
+        let body =
+            StartSession { page_url: Some("https://shop.example/pricing".into()), site_key: site_key(self).await };
         self.call(self.http.post(self.url("/api/v1/widget/sessions")).json(&body), 201).await
     }
 
