@@ -95,6 +95,17 @@ async fn a_host_page_hears_chat_messages_only_once_it_subscribes() {
         assert!(!sniffed.contains("7731") && !sniffed.contains("Main St"), "no message reached the page: {sniffed}");
         let visitor = contacts(&server).await.into_iter().next().expect("the visitor");
         assert_eq!(visitor.current_page.as_deref(), Some(site.url.as_str()), "the page without its fragment");
+        // The loader itself never sends a fragment, also when the page moves on.
+        v.enter_chat().await?;
+        v.js("window.fromHost = []; addEventListener('message', e => window.fromHost.push(JSON.stringify(e.data))); return 1")
+            .await?;
+        v.leave_chat().await?;
+        v.js("history.pushState({}, '', '/next?x=1#card=4242'); return 1").await?;
+        v.enter_chat().await?;
+        v.until("the next page", "window.fromHost.some(m => m.includes('/next?x=1'))").await?;
+        let heard = v.js("return window.fromHost.join('\\n')").await?.as_str().unwrap_or_default().to_owned();
+        assert!(!heard.contains("4242"), "no fragment reaches the chat: {heard}");
+        v.leave_chat().await?;
 
         // Once the site subscribes, it gets the messages (as markdown source, `body`).
         v.js("window.heard = []; natterChat('on', 'message', function (m) { window.heard.push(m) }); return 1").await?;
