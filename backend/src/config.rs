@@ -85,6 +85,9 @@ pub struct Settings {
     /// Directory of the built agent inbox (`index.html` and `assets/`), made by `just frontend`.
     #[arg(long, env = "NATTER_WEB_DIR", default_value = "./dist/inbox")]
     pub web_dir: PathBuf,
+    /// Writes that may wait for the database writer; beyond that, writes answer 503 `unavailable`.
+    #[arg(long, env = "NATTER_WRITE_QUEUE", default_value_t = 16_384)]
+    pub write_queue: usize,
     /// Log filter (tracing's `EnvFilter` syntax).
     #[arg(long, env = "NATTER_LOG", default_value = "info")]
     pub log: String,
@@ -107,6 +110,7 @@ impl Settings {
             visitor_session_days: 90,
             allowed_origins: Vec::new(),
             web_dir: PathBuf::from("./dist/inbox"),
+            write_queue: 16_384,
             log: "info".into(),
         }
     }
@@ -122,6 +126,11 @@ impl Settings {
     /// How long a visitor session lives without use.
     pub fn visitor_session_idle(&self) -> chrono::Duration {
         chrono::Duration::days(i64::from(self.visitor_session_days))
+    }
+
+    /// How the database writer batches.
+    pub fn writer(&self) -> crate::db::WriterConfig {
+        crate::db::WriterConfig { queue: self.write_queue, ..Default::default() }
     }
 
     /// The missed-conversation deadline as a duration.

@@ -27,8 +27,8 @@ pub struct Application {
 /// Connects to the database and runs every pending migration.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&settings.data_dir)?;
-    let db = Db::connect(&settings.database_url(), EventBus::default()).await?;
-    Migrator::up(db.conn(), None).await?;
+    let db = Db::connect(&settings.database_url(), EventBus::default(), settings.writer()).await?;
+    Migrator::up(db.migration_conn(), None).await?;
     Ok(db)
 }
 
@@ -68,6 +68,15 @@ impl Application {
                 .wrap(tracing_actix_web::TracingLogger::default())
                 .configure(crate::routes::configure)
                 .default_service(web::to(crate::routes::fallback))
+        })
+        // Frames go out as soon as they are written: Nagle's algorithm would hold
+        // a small frame back until the previous one is acknowledged.
+        .on_connect(|conn, _| {
+            if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>()
+                && let Err(e) = tcp.set_nodelay(true)
+            {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
         })
         .listen(listener)?
         .shutdown_timeout(10)

@@ -96,7 +96,7 @@ async fn touch(state: &AppState, session: Uuid, now: i64) {
         .col_expr(visitor_sessions::Column::LastUsedAt, Expr::value(now))
         .filter(visitor_sessions::Column::Id.eq(session))
         .filter(visitor_sessions::Column::LastUsedAt.lt(now - TOUCH_EVERY_MS))
-        .exec(state.db.conn())
+        .exec(&state.db.autocommit())
         .await;
     if let Err(e) = result {
         tracing::warn!(error = %e, "could not record a visitor session's use");

@@ -51,11 +51,11 @@ async fn allowed_sites_are_parsed_as_origins(app: TestApp) {
     let row = backend::domain::widget_settings::load(&app.state).await.unwrap();
     let mut model = row.into_active_model();
     model.allowed_origins = Set(r#"["https://a.com@evil.com","https://shop.example"]"#.into());
-    let row = model.update(app.state.db.conn()).await.unwrap();
+    let row = model.update(&app.state.db.autocommit()).await.unwrap();
     assert_eq!(backend::domain::widget_origins::frame_policy(&row), "frame-ancestors 'self' https://shop.example");
     let mut model = row.into_active_model();
     model.allowed_origins = Set(r#"["https://bücher.example@evil.com"]"#.into());
-    let row = model.update(app.state.db.conn()).await.unwrap();
+    let row = model.update(&app.state.db.autocommit()).await.unwrap();
     assert_eq!(backend::domain::widget_origins::frame_policy(&row), "frame-ancestors 'self'");
 }
 
