@@ -76,6 +76,9 @@ pub struct Settings {
     /// New visitor sessions (each makes a contact) allowed per IP address every 10 minutes; 0: no limit.
     #[arg(long, env = "NATTER_NEW_VISITORS_PER_IP", default_value_t = 100)]
     pub new_visitors_per_ip: u32,
+    /// Days a visitor session may go unused before it ends (the widget then starts a new one).
+    #[arg(long, env = "NATTER_VISITOR_SESSION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
+    pub visitor_session_days: u32,
     /// Origins allowed to open WebSockets and embed the widget, comma-separated.
     #[arg(long, env = "NATTER_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
@@ -104,6 +107,7 @@ impl Settings {
             missed_after_secs: 30,
             max_upload_bytes: shared::limits::DEFAULT_MAX_UPLOAD_BYTES,
             new_visitors_per_ip: 100,
+            visitor_session_days: 90,
             allowed_origins: Vec::new(),
             web_dir: PathBuf::from("./dist/inbox"),
             write_queue: 16_384,
@@ -117,6 +121,11 @@ impl Settings {
             Some(url) => url.0.clone(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("natter.db").display()),
         }
+    }
+
+    /// How long a visitor session lives without use.
+    pub fn visitor_session_idle(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.visitor_session_days))
     }
 
     /// How the database writer batches.

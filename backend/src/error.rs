@@ -24,6 +24,9 @@ pub enum ApiError {
     /// 401 `token_expired`: the access token has expired.
     #[error("the access token has expired")]
     TokenExpired,
+    /// 401 `session_expired`: the visitor session went unused too long.
+    #[error("the visitor session has expired; start a new one")]
+    SessionExpired,
     /// 401 `invalid_credentials`: wrong email or password.
     #[error("wrong email or password")]
     InvalidCredentials,
@@ -70,6 +73,7 @@ impl ApiError {
             Self::Invalid(_) => ErrorCode::ValidationFailed,
             Self::Unauthorized => ErrorCode::Unauthorized,
             Self::TokenExpired => ErrorCode::TokenExpired,
+            Self::SessionExpired => ErrorCode::SessionExpired,
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::Forbidden => ErrorCode::Forbidden,
             Self::AdminOnly => ErrorCode::AdminOnly,

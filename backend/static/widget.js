@@ -36,8 +36,11 @@ function post(type, extra) {
   if (ready) send(msg); else if (type !== 'page') queue.push(msg);
 }
 
+// The fragment stays in the browser: sites keep tokens and private state there.
+const pageUrl = () => location.href.split('#')[0];
+
 function sendPage() {
-  lastHref = location.href;
+  lastHref = pageUrl();
   post('page', { url: lastHref, title: document.title });
 }
 
@@ -77,7 +80,9 @@ function onReady() {
   if (again) {
     post(isOpen ? 'open' : 'close');
     if (contact) post('setContact', { contact });
+    if (listeners.size) post('subscribe');
   }
+  // Always last: the frame starts once it has heard the page.
   sendPage();
 }
 
@@ -97,14 +102,13 @@ function watchUrl() {
   // Debounced so the title a router sets right after pushState goes along.
   const check = () => {
     clearTimeout(timer);
-    timer = setTimeout(guard(() => { if (location.href !== lastHref) sendPage(); }), 100);
+    timer = setTimeout(guard(() => { if (pageUrl() !== lastHref) sendPage(); }), 100);
   };
   ['pushState', 'replaceState'].forEach((m) => {
     const orig = history[m];
     if (typeof orig === 'function') history[m] = function () { const r = orig.apply(this, arguments); check(); return r; };
   });
   addEventListener('popstate', check);
-  addEventListener('hashchange', check);
 }
 
 function build(cfg) {
@@ -145,9 +149,17 @@ function run(cmd, args) {
       if (!a || typeof a !== 'object') return warn('setContact expects an object');
       contact = a;
       return post('setContact', { contact });
-    case 'on': case 'off':
+    case 'reset':
+      contact = null;
+      return post('reset');
+    case 'on': case 'off': {
       if (a !== 'message' || typeof fn !== 'function') return warn(`${cmd} expects ('message', function)`);
-      return void (cmd === 'on' ? listeners.add(fn) : listeners.delete(fn));
+      // The frame sends messages only while the site listens: other scripts on the page can read them.
+      const had = listeners.size;
+      if (cmd === 'on') listeners.add(fn); else listeners.delete(fn);
+      if (!had !== !listeners.size) post(listeners.size ? 'subscribe' : 'unsubscribe');
+      return;
+    }
     default: return warn('unknown command', cmd);
   }
 }

@@ -301,6 +301,10 @@ impl Authed {
         self.with_body(Request::patch, "/api/v1/settings/widget", change).await
     }
 
+    pub async fn rotate_identity_secret(&self) -> ApiResult<WidgetSettings> {
+        self.post_empty("/api/v1/settings/widget/identity-secret").await
+    }
+
     // --- files
 
     /// Downloads a file the agent may see and returns an object URL for it.

@@ -3,7 +3,7 @@
 use crate::Args;
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
-use shared::api::{MessageKind, StartSession, TokenPair, WidgetSession};
+use shared::api::{MessageKind, StartSession, TokenPair, WidgetSession, WidgetSettings};
 use shared::events::Event;
 use shared::frames::{AgentServerFrame, BEARER_PROTOCOL_PREFIX, PROTOCOL, VisitorClientFrame, VisitorServerFrame};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -81,6 +81,15 @@ pub async fn setup(args: &Args) -> anyhow::Result<Setup> {
         .error_for_status()?
         .json()
         .await?;
+    // New visitor sessions need the widget's site key, as the widget sends it.
+    let widget: WidgetSettings = http
+        .get(format!("{}/api/v1/settings/widget", args.url))
+        .bearer_auth(&login.access_token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
     let sources = args.sources.max(1);
     let mut agents = Vec::new();
     let mut failed = 0;
@@ -96,10 +105,11 @@ pub async fn setup(args: &Args) -> anyhow::Result<Setup> {
     let results: Vec<anyhow::Result<mpsc::Sender<String>>> = futures_util::stream::iter(0..args.visitors)
         .map(|i| {
             let http = http.clone();
+            let site_key = widget.site_key.clone();
             async move {
                 let session: WidgetSession = http
                     .post(format!("{}/api/v1/widget/sessions", args.url))
-                    .json(&StartSession { page_url: Some(format!("https://shop.example/p/{i}")), site_key: None })
+                    .json(&StartSession { page_url: Some(format!("https://shop.example/p/{i}")), site_key })
                     .send()
                     .await?
                     .error_for_status()?

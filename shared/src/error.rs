@@ -17,6 +17,8 @@ pub enum ErrorCode {
     Unauthorized,
     /// 401: the access token has expired; refresh it.
     TokenExpired,
+    /// 401: the visitor's session went unused too long and ended; start a new one.
+    SessionExpired,
     /// 401: wrong email or password.
     InvalidCredentials,
     /// 403: authenticated, but not allowed to do this.
@@ -51,6 +53,7 @@ impl ErrorCode {
             Self::ValidationFailed => "validation_failed",
             Self::Unauthorized => "unauthorized",
             Self::TokenExpired => "token_expired",
+            Self::SessionExpired => "session_expired",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",
             Self::AdminOnly => "admin_only",
@@ -71,7 +74,7 @@ impl ErrorCode {
         match self {
             Self::MalformedRequest => 400,
             Self::ValidationFailed => 422,
-            Self::Unauthorized | Self::TokenExpired | Self::InvalidCredentials => 401,
+            Self::Unauthorized | Self::TokenExpired | Self::SessionExpired | Self::InvalidCredentials => 401,
             Self::Forbidden | Self::AdminOnly | Self::ContactBanned => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
@@ -113,6 +116,7 @@ mod tests {
             ErrorCode::ValidationFailed,
             ErrorCode::Unauthorized,
             ErrorCode::TokenExpired,
+            ErrorCode::SessionExpired,
             ErrorCode::InvalidCredentials,
             ErrorCode::Forbidden,
             ErrorCode::AdminOnly,

@@ -11,6 +11,7 @@ pub mod frames;
 pub mod ids;
 pub mod limits;
 pub mod page;
+pub mod web;
 
 pub use dot::{Dot, DotConversation, DotViewer, Team};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -3,7 +3,7 @@
 
 use super::secrets::{self, API_KEY_PREFIX, VISITOR_PREFIX};
 use crate::clock::millis;
-use crate::entities::{agent_sessions, agents, api_keys, contacts, visitor_sessions};
+use crate::entities::{agent_sessions, agents, api_keys, contacts};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -70,6 +70,8 @@ pub struct Admin(pub CurrentAgent);
 pub struct CurrentVisitor {
     /// Their contact.
     pub contact: contacts::Model,
+    /// The session their token belongs to.
+    pub session_id: Uuid,
 }
 
 impl CurrentVisitor {
@@ -110,13 +112,7 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
     let db = state.db.conn();
     let now = state.now();
     if token.starts_with(VISITOR_PREFIX) {
-        let session = visitor_sessions::Entity::find()
-            .filter(visitor_sessions::Column::TokenHash.eq(secrets::hash(token)))
-            .one(db)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let contact = contacts::Entity::find_by_id(session.contact_id).one(db).await?.ok_or(ApiError::Unauthorized)?;
-        return Ok(Caller::Visitor(CurrentVisitor { contact }));
+        return Ok(Caller::Visitor(crate::domain::visitor_sessions::resolve(state, token).await?));
     }
     if token.starts_with(API_KEY_PREFIX) {
         let key = api_keys::Entity::find()

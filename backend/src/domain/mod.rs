@@ -12,5 +12,7 @@ pub mod saved_replies;
 pub mod sessions;
 pub mod team;
 pub mod validate;
+pub mod visitor_sessions;
 pub mod widget;
+pub mod widget_origins;
 pub mod widget_settings;

@@ -98,6 +98,22 @@ pub fn message_body(body: &str, attachments: usize) -> ApiResult<String> {
     Ok(body.to_owned())
 }
 
+/// Longest page URL, in characters.
+pub const MAX_PAGE_URL_CHARS: usize = 2000;
+
+/// The page a visitor is on: an absolute `http(s)` URL (it is shown to agents as a
+/// link), without its fragment (which may hold the site's own secrets). Empty is none.
+pub fn page_url(field: &str, value: Option<&str>) -> ApiResult<Option<String>> {
+    let Some(value) = optional(field, value, MAX_PAGE_URL_CHARS)?.flatten() else { return Ok(None) };
+    let refused = || ApiError::invalid(format!("{field} must be an http or https address"));
+    let mut url = url::Url::parse(&value).map_err(|_| refused())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(refused());
+    }
+    url.set_fragment(None);
+    Ok(Some(url.into()))
+}
+
 /// Page size from the query, within bounds.
 pub fn page_size(limit: Option<u64>) -> u64 {
     limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
@@ -128,6 +144,19 @@ mod tests {
         assert!(message_body("a\u{0}b", 0).is_err());
         assert!(required("name", "x\u{7}").is_err());
         assert!(message_body("line\nnext\ttab", 0).is_ok());
+    }
+
+    #[test]
+    fn page_urls_are_web_addresses_without_fragments() {
+        let ok = |v: &str| page_url("page", Some(v)).ok().flatten();
+        assert_eq!(ok("https://shop.example/cart?x=1#token=secret").as_deref(), Some("https://shop.example/cart?x=1"));
+        assert_eq!(ok(" HTTP://Shop.example/a ").as_deref(), Some("http://shop.example/a"));
+        assert_eq!(page_url("page", Some("  ")).ok(), Some(None));
+        for bad in
+            ["javascript:alert(1)", "JavaScript:alert(1)//https://x", "data:text/html,hi", "/relative", "https://"]
+        {
+            assert!(page_url("page", Some(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,66 +1,25 @@
-//! The visitor's side: anonymous sessions, their one current conversation, their
-//! messages and what the contact-form bot collects.
+//! The visitor's side: their one current conversation, their messages and what
+//! the contact-form bot collects (sessions are in `visitor_sessions`).
 
 use super::contacts::{contact_dto_event, validated_contact_fields};
 use super::messages::{self as msgs, append_conversation};
-use super::validate;
 use crate::auth::CurrentVisitor;
-use crate::auth::secrets::{self, VISITOR_PREFIX};
 use crate::clock::millis;
 use crate::db::WriteTxn;
 use crate::db::posts::PostTarget;
-use crate::entities::{contacts, conversations, visitor_sessions};
+use crate::entities::{contacts, conversations};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use shared::api::{
-    Message, MessageKind, StartSession, VisitorContact, VisitorConversation, VisitorMessage, WidgetContactUpdate,
-    WidgetConversation, WidgetPostMessage, WidgetSession,
+    Message, MessageKind, VisitorContact, VisitorConversation, VisitorMessage, WidgetContactUpdate, WidgetConversation,
+    WidgetPostMessage,
 };
 use shared::{ContactId, ConversationId, Timestamp};
 use uuid::Uuid;
 
 /// Most messages `GET /widget/conversation` returns.
 const THREAD_LIMIT: u64 = 200;
-
-/// Creates an anonymous contact and a visitor token for it.
-pub async fn start_session(state: &AppState, input: StartSession, browser: Option<String>) -> ApiResult<WidgetSession> {
-    super::widget_settings::check_site_key(state, input.site_key.as_deref()).await?;
-    let page = validate::optional("page_url", input.page_url.as_deref(), 2000)?.flatten();
-    let now = millis(state.now());
-    let contact = Uuid::now_v7();
-    let token = secrets::generate(VISITOR_PREFIX);
-    let txn = state.db.write().await?;
-    contacts::ActiveModel {
-        id: Set(contact),
-        name: Set(None),
-        email: Set(None),
-        phone: Set(None),
-        notes: Set(None),
-        attributes: Set("{}".into()),
-        banned_at: Set(None),
-        current_page: Set(page),
-        browser: Set(browser.map(|b| b.chars().take(500).collect())),
-        first_seen_at: Set(now),
-        last_seen_at: Set(now),
-        created_at: Set(now),
-        updated_at: Set(now),
-        external_id: Set(None),
-        verified_at: Set(None),
-    }
-    .insert(&*txn)
-    .await?;
-    visitor_sessions::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        contact_id: Set(contact),
-        token_hash: Set(secrets::hash(&token)),
-        created_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    txn.commit().await?;
-    Ok(WidgetSession { token, contact_id: ContactId(contact) })
-}
 
 /// The contact's latest conversation.
 async fn current(state: &AppState, contact: Uuid) -> ApiResult<Option<conversations::Model>> {

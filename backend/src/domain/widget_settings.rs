@@ -2,6 +2,7 @@
 //! secret on first use; its public part configures the loader and the frame.
 
 use super::validate;
+use super::widget_origins::{allowed_origins, origin};
 use crate::auth::secrets;
 use crate::clock::{from_millis, millis};
 use crate::entities::widget_settings::{self as table, Model};
@@ -43,7 +44,7 @@ fn ask_str(a: AskContact) -> &'static str {
     }
 }
 
-/// The allowed origins of a row.
+/// The allowed origins of a row, as stored.
 pub fn origins(model: &Model) -> Vec<String> {
     serde_json::from_str(&model.allowed_origins).unwrap_or_default()
 }
@@ -72,6 +73,7 @@ impl From<&Model> for WidgetConfig {
             color: m.color.clone(),
             position: position(&m.position),
             ask_contact: ask(&m.ask_contact),
+            allowed_origins: allowed_origins(m).unwrap_or_default(),
         }
     }
 }
@@ -113,11 +115,10 @@ pub async fn config(state: &AppState, site_key: &str) -> ApiResult<WidgetConfig>
     Ok((&row).into())
 }
 
-/// Checks a site key given by a widget (absent is allowed for API clients).
-pub async fn check_site_key(state: &AppState, site_key: Option<&str>) -> ApiResult<()> {
-    let Some(key) = site_key else { return Ok(()) };
+/// Checks the site key a new visitor session starts with.
+pub async fn check_site_key(state: &AppState, key: &str) -> ApiResult<()> {
     let row = load(state).await?;
-    if secrets::constant_time_eq(row.site_key.as_bytes(), key.as_bytes()) {
+    if secrets::constant_time_eq(row.site_key.as_bytes(), key.trim().as_bytes()) {
         Ok(())
     } else {
         Err(ApiError::invalid("site_key is not this workspace's"))
@@ -127,20 +128,6 @@ pub async fn check_site_key(state: &AppState, site_key: Option<&str>) -> ApiResu
 fn color(value: &str) -> ApiResult<String> {
     let valid = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
     if valid { Ok(value.to_lowercase()) } else { Err(ApiError::invalid("color must look like #6d4aff")) }
-}
-
-/// An origin as browsers send it: `scheme://host[:port]`, nothing after.
-fn origin(value: &str) -> ApiResult<String> {
-    let value = value.trim().trim_end_matches('/');
-    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
-    let valid = rest.is_some_and(|r| {
-        !r.is_empty() && !r.contains(['/', '?', '#', ' ', '*', ';', '\'', '"']) && r.chars().all(|c| !c.is_control())
-    });
-    if valid {
-        Ok(value.to_lowercase())
-    } else {
-        Err(ApiError::invalid(format!("{value:?} is not an origin like https://shop.example")))
-    }
 }
 
 /// Applies an admin's change.
@@ -178,27 +165,23 @@ pub async fn update(state: &AppState, input: UpdateWidgetSettings) -> ApiResult<
     Ok(row.into())
 }
 
-/// The `Content-Security-Policy` of the chat frame: who may embed it.
-pub fn frame_policy(model: &Model) -> String {
-    let allowed = origins(model);
-    let ancestors = if allowed.is_empty() { "*".to_owned() } else { format!("'self' {}", allowed.join(" ")) };
-    format!("frame-ancestors {ancestors}")
+/// Gives the widget a new identity secret: signatures made with the old one stop
+/// verifying at once.
+#[tracing::instrument(skip_all, err)]
+pub async fn rotate_identity_secret(state: &AppState) -> ApiResult<WidgetSettings> {
+    let mut model = load(state).await?.into_active_model();
+    model.identity_secret = Set(secrets::generate(IDENTITY_SECRET_PREFIX));
+    model.updated_at = Set(millis(state.now()));
+    let txn = state.db.write().await?;
+    let row = model.update(&*txn).await?;
+    txn.commit().await?;
+    tracing::info!("widget identity secret rotated");
+    Ok(row.into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn origins_are_checked() {
-        assert_eq!(origin("https://Shop.example/").ok(), Some("https://shop.example".into()));
-        assert_eq!(origin("http://127.0.0.1:8080").ok(), Some("http://127.0.0.1:8080".into()));
-        for bad in
-            ["shop.example", "https://shop.example/path", "javascript:alert(1)", "https://*.example", "https://a b"]
-        {
-            assert!(origin(bad).is_err(), "{bad} is refused");
-        }
-    }
 
     #[test]
     fn colors_are_checked() {

@@ -11,6 +11,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     pub created_at: i64,
+    /// When the token was last used, refreshed at most about once a day.
+    pub last_used_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

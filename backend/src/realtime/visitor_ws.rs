@@ -43,7 +43,7 @@ pub async fn connect(
     query: web::Query<ResumeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Caller::Visitor(me) = authenticate(&req, &state).await? else { return Err(ApiError::Forbidden) };
-    let page = validate::optional("page", query.page.as_deref(), 2000)?.flatten();
+    let page = validate::page_url("page", query.page.as_deref())?;
     let (response, socket, stream) =
         actix_ws::handle_with_protocols(&req, body, &[PROTOCOL]).map_err(|e| ApiError::Malformed(e.to_string()))?;
     let stream = stream
@@ -269,8 +269,8 @@ impl VisitorSession {
                 }
                 Ok(())
             }
-            VisitorClientFrame::Page { url } => match validate::optional("url", Some(&url), 2000) {
-                Ok(Some(Some(url))) => {
+            VisitorClientFrame::Page { url } => match validate::page_url("url", Some(&url)) {
+                Ok(Some(url)) => {
                     let state = self.state.realtime.presence.visitor_page(self.contact(), url.clone());
                     self.state.realtime.signal(Signal::Visitor(VisitorPresence {
                         contact_id: self.contact(),
@@ -280,7 +280,7 @@ impl VisitorSession {
                     save_page(&self.state, self.contact(), &url);
                     Ok(())
                 }
-                Ok(_) => Ok(()),
+                Ok(None) => Ok(()),
                 Err(e) => out.send(&error(e.code(), &e.to_string(), None)).await,
             },
         }

@@ -1,10 +1,10 @@
 use crate::auth::CurrentVisitor;
-use crate::domain::{attachments, widget};
+use crate::domain::{attachments, visitor_sessions, widget};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use shared::ErrorBody;
 use shared::api::{
     StartSession, Uploaded, VisitorContact, VisitorMessage, WidgetContactUpdate, WidgetConversation, WidgetPostMessage,
@@ -12,27 +12,37 @@ use shared::api::{
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(start).service(conversation).service(post_message).service(upload).service(contact);
+    cfg.service(start).service(end).service(conversation).service(post_message).service(upload).service(contact);
 }
 
-/// Start an anonymous visitor session: a new contact and its secret token.
-#[utoipa::path(tag = "widget", request_body(content = Option<StartSession>), responses(
+/// Start an anonymous visitor session with the widget's site key: a new contact and its secret token.
+/// The session ends after `NATTER_VISITOR_SESSION_DAYS` without use (then `session_expired`).
+#[utoipa::path(tag = "widget", request_body = StartSession, responses(
     (status = 201, body = WidgetSession),
-    (status = 400, body = ErrorBody, description = "`malformed_request`"),
-    (status = 422, body = ErrorBody, description = "`validation_failed`: bad page or site key"),
+    (status = 400, body = ErrorBody, description = "`malformed_request`: no body, no site key, not a JSON object"),
+    (status = 415, body = ErrorBody, description = "`unsupported_media_type`: not JSON"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: not this workspace's site key, or a page \
+        URL that is not http(s)"),
     (status = 429, body = ErrorBody, description = "`rate_limited`: too many new visitors from this address"),
 ))]
 #[post("/api/v1/widget/sessions")]
-async fn start(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: Option<web::Json<StartSession>>,
-) -> ApiResult<HttpResponse> {
+async fn start(state: web::Data<AppState>, req: HttpRequest, body: web::Json<StartSession>) -> ApiResult<HttpResponse> {
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     state.new_visitors.hit(&ip).map_err(ApiError::RateLimited)?;
-    let input = body.map(web::Json::into_inner).unwrap_or(StartSession { page_url: None, site_key: None });
     let browser = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    Ok(HttpResponse::Created().json(widget::start_session(&state, input, browser).await?))
+    Ok(HttpResponse::Created().json(visitor_sessions::start(&state, body.into_inner(), browser).await?))
+}
+
+/// End the visitor's session (`natter('reset')`, a site's logout): the token stops working at once.
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), responses(
+    (status = 204, description = "Ended"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`, `session_expired`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: not a visitor token"),
+))]
+#[delete("/api/v1/widget/sessions/current")]
+async fn end(state: web::Data<AppState>, me: CurrentVisitor) -> ApiResult<HttpResponse> {
+    visitor_sessions::end(&state, &me).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The visitor's current conversation and its messages: their own and agents' replies, never comments.

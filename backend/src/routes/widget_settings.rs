@@ -3,7 +3,7 @@
 //! visitor identities.
 
 use crate::auth::{Admin, CurrentVisitor};
-use crate::domain::{identity, widget_settings};
+use crate::domain::{identity, widget_origins, widget_settings};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::http::header::{self, HeaderValue};
@@ -15,7 +15,13 @@ use shared::api::{IdentifiedVisitor, IdentifyVisitor, UpdateWidgetSettings, Widg
 const LOADER: &str = include_str!("../../static/widget.js");
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(loader).service(frame).service(config).service(get_settings).service(update_settings).service(identify);
+    cfg.service(loader)
+        .service(frame)
+        .service(config)
+        .service(get_settings)
+        .service(update_settings)
+        .service(rotate_identity_secret)
+        .service(identify);
 }
 
 /// Query of `GET /widget/config`.
@@ -49,10 +55,13 @@ async fn frame(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpRe
     let mut response = file.into_response(&req);
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(policy) = HeaderValue::from_str(&widget_settings::frame_policy(&settings)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy_header(&widget_origins::frame_policy(&settings)));
     Ok(response)
+}
+
+/// The policy as a header; one that can't be a header embeds nowhere rather than anywhere.
+fn policy_header(policy: &str) -> HeaderValue {
+    HeaderValue::from_str(policy).unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'none'"))
 }
 
 /// What the widget needs to draw itself (public; any site may ask).
@@ -98,14 +107,29 @@ async fn update_settings(
     Ok(web::Json(widget_settings::update(&state, body.into_inner()).await?))
 }
 
-/// A host site vouches for its signed-in user: with a valid signature the
-/// visitor joins that user's one verified contact and gets a token for it.
+/// Give the widget a new identity secret (admins): signatures made with the old one stop verifying at once.
+#[utoipa::path(tag = "widget", security(("agent_token" = [])), responses(
+    (status = 200, body = WidgetSettings, description = "The settings with the new secret"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
+    (status = 403, body = ErrorBody, description = "`admin_only`, `forbidden`"),
+))]
+#[post("/api/v1/settings/widget/identity-secret")]
+async fn rotate_identity_secret(state: web::Data<AppState>, _admin: Admin) -> ApiResult<web::Json<WidgetSettings>> {
+    Ok(web::Json(widget_settings::rotate_identity_secret(&state).await?))
+}
+
+/// A host site vouches for its signed-in user (signed at page render, accepted for
+/// 10 minutes): an anonymous visitor joins that user's one verified contact; a
+/// visitor verified as someone else starts afresh as this user. The token the call
+/// was made with ends; use the returned one.
 #[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body = IdentifyVisitor, responses(
     (status = 200, body = IdentifiedVisitor),
     (status = 400, body = ErrorBody, description = "`malformed_request`"),
-    (status = 401, body = ErrorBody, description = "`unauthorized`"),
-    (status = 403, body = ErrorBody, description = "`forbidden`: the signature doesn't match; `contact_banned`"),
-    (status = 422, body = ErrorBody, description = "`validation_failed`: stale timestamp, empty user id"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`, `session_expired`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: the signature doesn't match; `contact_banned`: \
+        this anonymous visitor is banned"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: timestamp older than 10 minutes or in \
+        the future, empty user id"),
 ))]
 #[post("/api/v1/widget/identify")]
 async fn identify(
@@ -114,4 +138,18 @@ async fn identify(
     body: web::Json<IdentifyVisitor>,
 ) -> ApiResult<web::Json<IdentifiedVisitor>> {
     Ok(web::Json(identity::identify(&state, &me, body.into_inner()).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_that_cannot_be_a_header_embeds_nowhere() {
+        assert_eq!(
+            policy_header("frame-ancestors 'self' https://shop.example"),
+            "frame-ancestors 'self' https://shop.example"
+        );
+        assert_eq!(policy_header("frame-ancestors https://shop.example\nx"), "frame-ancestors 'none'");
+    }
 }

@@ -143,7 +143,7 @@ async fn new_visitors_from_one_address_are_limited() {
     for _ in 0..3 {
         app.new_visitor().await;
     }
-    let body = StartSession { page_url: None, site_key: None };
+    let body = StartSession { page_url: None, site_key: app.site_key().await };
     let answer = app.send(app.request(reqwest::Method::POST, "/api/v1/widget/sessions", None).json(&body)).await;
     answer.error(429, ErrorCode::RateLimited);
     assert!(answer.headers.get("retry-after").is_some());

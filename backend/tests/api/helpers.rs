@@ -218,9 +218,16 @@ impl TestApp {
         self.login(&email, "password123").await
     }
 
-    /// Starts a visitor session.
+    /// The widget's site key (from the admin's settings).
+    pub async fn site_key(&self) -> String {
+        let settings: WidgetSettings = self.get("/api/v1/settings/widget", self.admin_token()).await.json(200);
+        settings.site_key
+    }
+
+    /// Starts a visitor session, with the site key as the widget does.
     pub async fn new_visitor(&self) -> WidgetSession {
-        let body = StartSession { page_url: Some("https://shop.example/pricing".into()), site_key: None };
+        let site_key = self.site_key().await;
+        let body = StartSession { page_url: Some("https://shop.example/pricing".into()), site_key };
         self.send(self.request(Method::POST, "/api/v1/widget/sessions", None).json(&body)).await.json(201)
     }
 

@@ -9,6 +9,7 @@ use shared::api::*;
 
 on_both_databases!(
     settings_are_for_admins_and_checked,
+    allowed_sites_are_parsed_as_origins,
     config_and_frame_follow_settings,
     identities_merge_only_when_signed
 );
@@ -36,6 +37,28 @@ async fn settings_are_for_admins_and_checked(app: TestApp) {
     app.patch("/api/v1/settings/widget", &agent.access_token, &change).await.error(403, ErrorCode::AdminOnly);
 }
 
+async fn allowed_sites_are_parsed_as_origins(app: TestApp) {
+    for bad in ["https://a.com@evil.com", "https://user:pw@shop.example", "https://*.example", "ftp://shop.example"] {
+        let change = json!({"allowed_origins": [bad]});
+        app.patch("/api/v1/settings/widget", app.admin_token(), &change).await.error(422, ErrorCode::ValidationFailed);
+    }
+    let change = json!({"allowed_origins": ["https://Bücher.example", "https://shop.example:443/"]});
+    let changed: WidgetSettings = app.patch("/api/v1/settings/widget", app.admin_token(), &change).await.json(200);
+    assert_eq!(changed.allowed_origins, vec!["https://xn--bcher-kva.example", "https://shop.example"]);
+
+    // A list stored before origins were parsed keeps its valid entries and never widens to any site.
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let row = backend::domain::widget_settings::load(&app.state).await.unwrap();
+    let mut model = row.into_active_model();
+    model.allowed_origins = Set(r#"["https://a.com@evil.com","https://shop.example"]"#.into());
+    let row = model.update(&app.state.db.autocommit()).await.unwrap();
+    assert_eq!(backend::domain::widget_origins::frame_policy(&row), "frame-ancestors 'self' https://shop.example");
+    let mut model = row.into_active_model();
+    model.allowed_origins = Set(r#"["https://bücher.example@evil.com"]"#.into());
+    let row = model.update(&app.state.db.autocommit()).await.unwrap();
+    assert_eq!(backend::domain::widget_origins::frame_policy(&row), "frame-ancestors 'self'");
+}
+
 async fn config_and_frame_follow_settings(app: TestApp) {
     let settings: WidgetSettings = app.get("/api/v1/settings/widget", app.admin_token()).await.json(200);
     let answer = app.send(app.request(Method::GET, "/api/v1/widget/config?site_key=ns_wrong", None)).await;
@@ -48,7 +71,8 @@ async fn config_and_frame_follow_settings(app: TestApp) {
     let serialized = String::from_utf8_lossy(&answer.bytes).to_string();
     assert!(!serialized.contains(&settings.identity_secret), "the secret never leaves Settings");
 
-    // A session with a wrong site key is refused; with the right one or none it starts.
+    assert!(config.allowed_origins.is_empty(), "no list: any site");
+    // A session with a wrong site key is refused; with the right one it starts.
     let wrong = json!({"site_key": "ns_wrong"});
     let answer = app.send(app.request(Method::POST, "/api/v1/widget/sessions", None).json(&wrong)).await;
     answer.error(422, ErrorCode::ValidationFailed);
@@ -63,9 +87,12 @@ async fn config_and_frame_follow_settings(app: TestApp) {
 
     let change = json!({"allowed_origins": ["https://shop.example"]});
     let _: WidgetSettings = app.patch("/api/v1/settings/widget", app.admin_token(), &change).await.json(200);
+    // The chat frame learns which host pages it may listen to.
+    let config: WidgetConfig = app.send(app.request(Method::GET, &path, None)).await.json(200);
+    assert_eq!(config.allowed_origins, vec!["https://shop.example"]);
     // Only the allowed sites (and Natter itself) may frame the chat.
     let row = backend::domain::widget_settings::load(&app.state).await.unwrap();
-    assert_eq!(backend::domain::widget_settings::frame_policy(&row), "frame-ancestors 'self' https://shop.example");
+    assert_eq!(backend::domain::widget_origins::frame_policy(&row), "frame-ancestors 'self' https://shop.example");
 }
 
 async fn identities_merge_only_when_signed(app: TestApp) {

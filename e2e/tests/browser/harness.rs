@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use crate::sites::{AttackerSite, HostPage, HostSite};
+
 pub const ADMIN_EMAIL: &str = "admin@natter.test";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 pub const ADMIN_NAME: &str = "Admin";
@@ -152,9 +154,10 @@ impl Server {
         agent.id
     }
 
-    /// Starts a visitor session.
+    /// Starts a visitor session, with the site key as the widget does.
     pub async fn new_visitor(&self) -> WidgetSession {
-        let body = StartSession { page_url: Some("https://shop.example/pricing".into()), site_key: None };
+        let body =
+            StartSession { page_url: Some("https://shop.example/pricing".into()), site_key: site_key(self).await };
         self.call(self.http.post(self.url("/api/v1/widget/sessions")).json(&body), 201).await
     }
 
@@ -443,65 +446,15 @@ pub fn card(id: ConversationId) -> String {
     format!(".card[data-id='{id}']")
 }
 
-/// A website that embeds the widget, served on another origin (`localhost`
-/// against Natter's `127.0.0.1`), with hostile CSS and someone else's `natter`
-/// global: the snippet uses `data-global` to pick another name.
-pub struct HostSite {
-    pub url: String,
-}
-
-impl HostSite {
-    /// Serves the page on a free port; `script` runs on the host page after the snippet's stub.
-    pub async fn start(server: &Server, site_key: &str, script: &str) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
-        let port = listener.local_addr().expect("an address").port();
-        let page = format!(
-            r#"<!doctype html><html><head><meta charset="utf-8"><title>Acme shop</title>
-<style>* {{ all: unset !important; }} #natter-chat {{ display: none !important; transform: scale(0) !important; }}
-iframe {{ display: none !important; }} body {{ display: block !important; font: 16px serif !important; }}</style>
-<script>window.natter = {{ version: "another library's natter" }};</script>
-</head><body><h1>Acme shop</h1><p>Socks, hats and scarves.</p>
-<script>window.natterChat = window.natterChat || function () {{ (window.natterChat.q = window.natterChat.q || []).push(arguments) }};
-window.received = [];
-natterChat('on', 'message', function (m) {{ window.received.push(m) }});
-{script}</script>
-<script src="{base}/widget.js" data-site-key="{site_key}" data-global="natterChat" async></script>
-</body></html>"#,
-            base = server.base
-        );
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut stream, _)) = listener.accept().await else { return };
-                let page = page.clone();
-                tokio::spawn(async move {
-                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                    let mut buffer = vec![0u8; 8192];
-                    let mut read = 0;
-                    while read < buffer.len() {
-                        match stream.read(&mut buffer[read..]).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => read += n,
-                        }
-                        if buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
-                            break;
-                        }
-                    }
-                    let response = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                        page.len()
-                    );
-                    let _ = stream.write_all(response.as_bytes()).await;
-                });
-            }
-        });
-        Self { url: format!("http://localhost:{port}/") }
-    }
-}
-
 impl Browser {
     /// Opens the host page and the chat in it, and moves into the chat's frame.
     pub async fn open_widget(&self, site: &HostSite) -> TestResult {
-        self.goto(&site.url).await?;
+        self.open_widget_at(&site.url).await
+    }
+
+    /// Opens the host page at `url` and the chat in it, and moves into the chat's frame.
+    pub async fn open_widget_at(&self, url: &str) -> TestResult {
+        self.goto(url).await?;
         self.until("the widget to load", "document.getElementById('natter-chat')?.dataset.ready === '1'").await?;
         self.js("natterChat('open'); return 1").await?;
         self.until("the widget to open", "document.getElementById('natter-chat').dataset.state === 'open'").await?;

@@ -4,4 +4,6 @@
 mod harness;
 mod inbox;
 mod screens;
+mod sites;
 mod widget;
+mod widget_security;

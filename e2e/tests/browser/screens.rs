@@ -131,6 +131,19 @@ async fn widget_screens() {
         Ok(())
     })
     .await;
+    let settings_of = &server;
+    with_browser("widget_settings", |admin| async move {
+        admin.sign_in(settings_of, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+        admin.click("#nav-settings").await?;
+        admin.find("#origins-warning").await?;
+        admin.js("document.getElementById('settings-widget').scrollIntoView(); return 1").await?;
+        shot(&admin, "24-widget-settings").await?;
+        admin.js("document.getElementById('rotate-secret').scrollIntoView(); return 1").await?;
+        admin.click("#rotate-secret").await?;
+        admin.find("#dialog-confirm").await?;
+        shot(&admin, "25-widget-rotate-secret").await
+    })
+    .await;
     let site = HostSite::start(&server, &key, "").await;
     with_browser("widget_agent", |agent| async move {
         agent.sign_in(&server, ADMIN_EMAIL, ADMIN_PASSWORD).await?;

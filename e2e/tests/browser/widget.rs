@@ -4,12 +4,12 @@ use crate::harness::*;
 use fantoccini::key::Key;
 use shared::api::*;
 
-/// The visitor's id in the chat frame's storage.
-async fn visitor_token(b: &Browser) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+/// The visitor's token in the chat frame's storage (run inside the frame).
+pub async fn visitor_token(b: &Browser) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
     Ok(b.js("return localStorage.getItem('natter.visitor')").await?.as_str().unwrap_or_default().to_owned())
 }
 
-async fn contacts(server: &Server) -> Vec<Contact> {
+pub async fn contacts(server: &Server) -> Vec<Contact> {
     let page: shared::Page<Contact> = server.get("/api/v1/contacts?limit=200", &server.admin.access_token).await;
     page.items
 }
@@ -244,9 +244,10 @@ async fn two_visitors_never_see_each_other_and_a_reload_keeps_the_conversation()
     .await;
 }
 
-fn identify_script(user_id: &str, timestamp: i64, hash: &str) -> String {
+/// What a host page that knows its signed-in user runs (signed by its server at render).
+pub fn identify_script(user_id: &str, timestamp: i64, hash: &str, name: &str) -> String {
     format!(
-        "natterChat('setContact', {{ user_id: '{user_id}', timestamp: {timestamp}, user_hash: '{hash}', name: 'Sam Lee' }});"
+        "natterChat('setContact', {{ user_id: '{user_id}', timestamp: {timestamp}, user_hash: '{hash}', name: '{name}' }});"
     )
 }
 
@@ -256,9 +257,10 @@ async fn a_signed_identity_merges_devices_and_a_forged_one_does_not() {
     let settings: WidgetSettings = server.get("/api/v1/settings/widget", &server.admin.access_token).await;
     let now = chrono::Utc::now().timestamp();
     let good = backend::domain::identity::sign(&settings.identity_secret, "user-77", now);
-    let signed = HostSite::start(&server, &settings.site_key, &identify_script("user-77", now, &good)).await;
+    let signed = HostSite::start(&server, &settings.site_key, &identify_script("user-77", now, &good, "Sam Lee")).await;
     let forged_hash = backend::domain::identity::sign("a guess", "user-77", now);
-    let forged = HostSite::start(&server, &settings.site_key, &identify_script("user-77", now, &forged_hash)).await;
+    let forged =
+        HostSite::start(&server, &settings.site_key, &identify_script("user-77", now, &forged_hash, "Sam Lee")).await;
     with_browser("identity_laptop", |laptop| async move {
         laptop.open_widget(&signed).await?;
         laptop.type_into("#widget-input", "From my laptop").await?;

@@ -2,6 +2,7 @@
 //! visitor is doing now, and their past conversations.
 
 use crate::api::Authed;
+use crate::components::page_link::PageLink;
 use crate::format;
 use crate::i18n::*;
 use crate::store::Store;
@@ -162,7 +163,7 @@ fn ContactCard(id: ContactId) -> impl IntoView {
                     <h4>{t!(i18n, contact.visit)}</h4>
                     <dl class="facts">
                         <dt>{t!(i18n, contact.page)}</dt>
-                        <dd id="visitor-page">{move || page().map(|p| view! { <a href=p.clone() target="_blank" rel="noopener noreferrer">{p.clone()}</a> })}</dd>
+                        <dd id="visitor-page">{move || page().map(|url| view! { <PageLink url=url/> })}</dd>
                         <dt>{t!(i18n, contact.browser)}</dt><dd>{c.browser.clone().unwrap_or_else(|| "—".into())}</dd>
                         <dt>{t!(i18n, contact.first_seen)}</dt><dd>{format::full(c.first_seen_at)}</dd>
                         <dt>{t!(i18n, contact.last_seen)}</dt><dd>{format::full(c.last_seen_at)}</dd>

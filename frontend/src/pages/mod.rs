@@ -7,3 +7,4 @@ pub mod saved_replies;
 pub mod settings;
 pub mod shell;
 pub mod visitors;
+pub mod widget_settings;

@@ -1,13 +1,11 @@
 //! Settings (admins): agents, groups and their members, API keys (the secret
-//! shown once), and the widget: its look, contact form, allowed sites and snippet.
+//! shown once), and the widget (`widget_settings`).
 
 use crate::api::Authed;
 use crate::i18n::*;
 use crate::store::Store;
 use leptos::prelude::*;
-use shared::api::{
-    AskContact, CreateAgent, CreateApiKey, GroupInput, Role, UpdateAgent, UpdateWidgetSettings, WidgetPosition,
-};
+use shared::api::{CreateAgent, CreateApiKey, GroupInput, Role, UpdateAgent};
 use shared::{AgentId, GroupId};
 
 /// The settings page.
@@ -19,7 +17,7 @@ pub fn Settings() -> impl IntoView {
             <header class="page-head"><h1>{t!(i18n, settings.title)}</h1></header>
             <AgentsSection/>
             <GroupsSection/>
-            <WidgetSection/>
+            <super::widget_settings::WidgetSection/>
             <KeysSection/>
         </div>
     }
@@ -244,112 +242,6 @@ fn KeysSection() -> impl IntoView {
                 <button type="submit" class="primary">{t!(i18n, settings.create_key)}</button>
             </form>
             <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-        </section>
-    }
-}
-
-#[component]
-fn WidgetSection() -> impl IntoView {
-    let api = expect_context::<Authed>();
-    let i18n = use_i18n();
-    let team_name = RwSignal::new(String::new());
-    let greeting = RwSignal::new(String::new());
-    let color = RwSignal::new("#6d4aff".to_owned());
-    let left = RwSignal::new(false);
-    let ask = RwSignal::new("after".to_owned());
-    let origins = RwSignal::new(String::new());
-    let site_key = RwSignal::new(String::new());
-    let secret = RwSignal::new(String::new());
-    let note = RwSignal::new(None::<Result<String, String>>);
-    leptos::task::spawn_local(async move {
-        if let Ok(s) = api.widget_settings().await {
-            team_name.set(s.team_name);
-            greeting.set(s.greeting);
-            color.set(s.color);
-            left.set(s.position == WidgetPosition::Left);
-            ask.set(
-                match s.ask_contact {
-                    AskContact::Before => "before",
-                    AskContact::After => "after",
-                    AskContact::Never => "never",
-                }
-                .into(),
-            );
-            origins.set(s.allowed_origins.join("\n"));
-            site_key.set(s.site_key);
-            secret.set(s.identity_secret);
-        }
-    });
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let change = UpdateWidgetSettings {
-            team_name: Some(team_name.get_untracked()),
-            greeting: Some(greeting.get_untracked()),
-            color: Some(color.get_untracked()),
-            position: Some(if left.get_untracked() { WidgetPosition::Left } else { WidgetPosition::Right }),
-            ask_contact: Some(match ask.get_untracked().as_str() {
-                "before" => AskContact::Before,
-                "never" => AskContact::Never,
-                _ => AskContact::After,
-            }),
-            allowed_origins: Some(
-                origins.get_untracked().lines().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect(),
-            ),
-        };
-        leptos::task::spawn_local(async move {
-            match api.update_widget_settings(&change).await {
-                Ok(_) => note.set(Some(Ok(t_string!(i18n, contact.saved).to_owned()))),
-                Err(f) => note.set(Some(Err(f.message))),
-            }
-        });
-    };
-    let origin = window().location().origin().unwrap_or_default();
-    let snippet = move || {
-        format!(
-            "<script>window.natter=window.natter||function(){{(window.natter.q=window.natter.q||[]).push(arguments)}};</script>\n<script src=\"{origin}/widget.js\" data-site-key=\"{}\" async></script>",
-            site_key.get()
-        )
-    };
-    view! {
-        <section class="settings-section" id="settings-widget">
-            <h2>{t!(i18n, settings.widget)}</h2>
-            <form class="widget-form" on:submit=save>
-                <div class="row">
-                    <label class="field grow"><span>{t!(i18n, settings.team_name)}</span>
-                        <input id="widget-team" type="text" required bind:value=team_name/></label>
-                    <label class="field"><span>{t!(i18n, settings.color)}</span>
-                        <input id="widget-color" type="color" bind:value=color/></label>
-                    <label class="field"><span>{t!(i18n, settings.position)}</span>
-                        <select id="widget-position" on:change=move |ev| left.set(event_target_value(&ev) == "left")
-                            prop:value=move || if left.get() { "left" } else { "right" }>
-                            <option value="right">{t!(i18n, settings.right)}</option>
-                            <option value="left">{t!(i18n, settings.left)}</option>
-                        </select></label>
-                    <label class="field"><span>{t!(i18n, settings.ask_contact)}</span>
-                        <select id="widget-ask" bind:value=ask>
-                            <option value="before">{t!(i18n, settings.ask_before)}</option>
-                            <option value="after">{t!(i18n, settings.ask_after)}</option>
-                            <option value="never">{t!(i18n, settings.ask_never)}</option>
-                        </select></label>
-                </div>
-                <label class="field"><span>{t!(i18n, settings.greeting)}</span>
-                    <textarea id="widget-greeting" rows="2" bind:value=greeting></textarea></label>
-                <label class="field"><span>{t!(i18n, settings.allowed_origins)}</span>
-                    <textarea id="widget-origins" rows="3" placeholder="https://shop.example" bind:value=origins></textarea></label>
-                <div class="dialog-buttons">
-                    {move || note.get().map(|n| match n {
-                        Ok(m) => view! { <span class="saved">{m}</span> }.into_any(),
-                        Err(m) => view! { <span class="error">{m}</span> }.into_any(),
-                    })}
-                    <button type="submit" id="widget-save" class="primary">{t!(i18n, common.save)}</button>
-                </div>
-            </form>
-            <h3 class="sub">{t!(i18n, settings.snippet)}</h3>
-            <p class="muted">{t!(i18n, settings.snippet_help)}</p>
-            <pre class="snippet"><code id="widget-snippet">{snippet}</code></pre>
-            <h3 class="sub">{t!(i18n, settings.identity)}</h3>
-            <p class="muted">{t!(i18n, settings.identity_help)}</p>
-            <code class="secret" id="identity-secret">{move || secret.get()}</code>
         </section>
     }
 }

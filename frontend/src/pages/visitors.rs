@@ -2,6 +2,7 @@
 //! conversation if they have one.
 
 use crate::api::Authed;
+use crate::components::page_link::PageLink;
 use crate::i18n::*;
 use crate::store::Store;
 use leptos::prelude::*;
@@ -49,7 +50,7 @@ pub fn Visitors() -> impl IntoView {
                 view! {
                     <tr class="visitor-row" data-contact=v.contact_id.to_string()>
                         <td><span class="presence online"></span>{name}</td>
-                        <td class="ellipsis">{page.map(|p| view! { <a href=p.clone() target="_blank" rel="noopener noreferrer">{p.clone()}</a> })}</td>
+                        <td class="ellipsis">{page.map(|url| view! { <PageLink url=url/> })}</td>
                         <td>{since}</td>
                         <td>{conversation.map(|id| view! { <a href=format!("/conversations/{id}")>{t!(i18n, visitors.open_chat)}</a> })}</td>
                     </tr>

@@ -6,11 +6,12 @@ use crate::client::{self, Failure, Visitor};
 use crate::host::{self, HostCommand};
 use crate::i18n::*;
 use crate::icons;
+use crate::session;
 use crate::socket::Socket;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use shared::api::{
-    AskContact, Attachment, IdentifyVisitor, VisitorMessage, VisitorMessageKind, WidgetConfig, WidgetContactUpdate,
+    AskContact, Attachment, VisitorMessage, VisitorMessageKind, WidgetConfig, WidgetContactUpdate, WidgetConversation,
     WidgetPostMessage,
 };
 use shared::frames::{VisitorClientFrame, VisitorServerFrame};
@@ -90,33 +91,6 @@ fn Chat(config: WidgetConfig) -> impl IntoView {
     let socket_slot = chat.socket;
     let pending_contact = StoredValue::new(None::<Value>);
 
-    let load_thread = move || {
-        let Some(visitor) = chat.visitor.get_untracked() else { return };
-        leptos::task::spawn_local(async move {
-            match visitor.conversation().await {
-                Ok(thread) => {
-                    chat.banned.set(thread.banned);
-                    if let Some(name) = thread.messages.iter().rev().find_map(|m| m.author_name.clone()) {
-                        chat.agent_name.set(Some(name));
-                    }
-                    chat.messages.update(|list| {
-                        for m in thread.messages {
-                            if !list.iter().any(|x| x.id == m.id) {
-                                list.push(m);
-                            }
-                        }
-                        list.sort_by_key(|m| m.created_at);
-                    });
-                }
-                Err(Failure { code: Some(shared::ErrorCode::Unauthorized), .. }) => {
-                    client::forget_token();
-                    let _ = window().location().reload();
-                }
-                Err(_) => {}
-            }
-        });
-    };
-
     let on_frame = move |frame: VisitorServerFrame| match frame {
         VisitorServerFrame::Ready { team_online, .. } => chat.team_online.set(team_online),
         VisitorServerFrame::TeamOnline { online } => chat.team_online.set(online),
@@ -147,7 +121,7 @@ fn Chat(config: WidgetConfig) -> impl IntoView {
             }
             chat.messages.set(Vec::new());
         }
-        VisitorServerFrame::ReloadRequired { .. } => load_thread(),
+        VisitorServerFrame::ReloadRequired { .. } => load_thread(chat),
         VisitorServerFrame::Error { code, .. } => {
             if code == shared::ErrorCode::ContactBanned {
                 chat.banned.set(true);
@@ -160,39 +134,42 @@ fn Chat(config: WidgetConfig) -> impl IntoView {
             pending_contact.set_value(Some(contact));
             return;
         };
-        leptos::task::spawn_local(async move {
-            set_contact(chat, visitor, contact, socket_slot, load_thread).await;
-        });
+        leptos::task::spawn_local(set_contact(chat, visitor, contact));
     };
 
-    // Start: a visitor token (kept across pages and visits), the thread, the socket.
-    let key = site_key();
-    leptos::task::spawn_local(async move {
-        let token = match client::stored_token() {
-            Some(token) => token,
-            None => match client::start_session(&key, chat.page.get_untracked()).await {
-                Ok(session) => {
-                    client::store_token(&session.token);
-                    session.token
-                }
-                Err(_) => return,
-            },
-        };
-        chat.visitor.set(Some(Visitor { token: token.clone() }));
-        let socket = Socket::start(token, on_frame, move || {
-            if let (Some(socket), Some(url)) = (socket_slot.get_value(), chat.page.get_untracked()) {
-                socket.send(&VisitorClientFrame::Page { url });
+    // Start: the visitor (their token kept across pages and visits, or a new one),
+    // signed in first if the site says who they are, then the thread and the socket.
+    let started = StoredValue::new(false);
+    let begin = move || {
+        started.set_value(true);
+        leptos::task::spawn_local(async move {
+            let Ok((visitor, thread)) = session::resume(&site_key(), chat.page.get_untracked()).await else { return };
+            chat.visitor.set(Some(visitor.clone()));
+            if let Some(contact) = pending_contact.get_value() {
+                pending_contact.set_value(None);
+                set_contact(chat, visitor.clone(), contact).await;
             }
+            let Some(current) = chat.visitor.get_untracked() else { return };
+            match thread {
+                Some(thread) if current == visitor => show_thread(chat, thread),
+                // Signed in as someone else: `set_contact` loaded their thread.
+                Some(_) => {}
+                None => load_thread(chat),
+            }
+            let socket = Socket::start(current.token, on_frame, move || {
+                if let (Some(socket), Some(url)) = (socket_slot.get_value(), chat.page.get_untracked()) {
+                    socket.send(&VisitorClientFrame::Page { url });
+                }
+            });
+            socket_slot.set_value(Some(socket));
         });
-        socket_slot.set_value(Some(socket));
-        load_thread();
-        if let Some(contact) = pending_contact.get_value() {
-            pending_contact.set_value(None);
-            apply_contact(contact);
-        }
-    });
+    };
+    // In a host page, start once the loader has said what it knows (its first page).
+    if !host::embedded() {
+        begin();
+    }
 
-    host::listen(move |command| match command {
+    host::listen(config.allowed_origins.clone(), move |command| match command {
         HostCommand::Open => {
             chat.open.set(true);
             chat.unread.set(0);
@@ -202,11 +179,33 @@ fn Chat(config: WidgetConfig) -> impl IntoView {
         HostCommand::Close => chat.open.set(false),
         HostCommand::Page(url) => {
             chat.page.set(Some(url.clone()));
-            if let Some(socket) = socket_slot.get_value() {
+            if !started.get_value() {
+                begin();
+            } else if let Some(socket) = socket_slot.get_value() {
                 socket.send(&VisitorClientFrame::Page { url });
             }
         }
         HostCommand::SetContact(contact) => apply_contact(contact),
+        HostCommand::Reset => {
+            pending_contact.set_value(None);
+            session::reset(chat.visitor.get_untracked());
+            client::forget(BOT_DONE);
+            chat.visitor.set(None);
+            chat.messages.set(Vec::new());
+            chat.has_email.set(false);
+            chat.bot.set(ask == AskContact::Before);
+            chat.unread.set(0);
+            host::post(json!({ "natter": 1, "type": "unread", "count": 0 }));
+            chat.agent_name.set(None);
+            chat.agent_typing.set(None);
+            if started.get_value() {
+                leptos::task::spawn_local(async move {
+                    if let Ok(visitor) = session::start(&site_key(), chat.page.get_untracked()).await {
+                        switch_to(chat, visitor, false);
+                    }
+                });
+            }
+        }
     });
     host::ready();
 
@@ -312,35 +311,77 @@ fn receive(chat: Chat, message: VisitorMessage) {
         }
     }
     let kind = if message.kind == VisitorMessageKind::Agent { "agent" } else { "visitor" };
-    host::post(json!({ "natter": 1, "type": "message", "message": {
+    host::post_chat_message(json!({
         "id": message.id.to_string(), "kind": kind, "body": message.body, "author_name": message.author_name,
         "created_at": message.created_at.to_rfc3339(),
-    }}));
+    }));
+}
+
+/// Loads the visitor's thread; a token that stopped working is replaced quietly.
+fn load_thread(chat: Chat) {
+    let Some(visitor) = chat.visitor.get_untracked() else { return };
+    leptos::task::spawn_local(async move {
+        match visitor.conversation().await {
+            // A thread for whom we no longer are (signed in or reset meanwhile) is dropped.
+            Ok(thread) if chat.visitor.get_untracked().as_ref() == Some(&visitor) => show_thread(chat, thread),
+            Err(f) if session::gone(&f) => {
+                renew(chat, visitor).await;
+            }
+            _ => {}
+        }
+    });
+}
+
+fn show_thread(chat: Chat, thread: WidgetConversation) {
+    chat.banned.set(thread.banned);
+    if let Some(name) = thread.messages.iter().rev().find_map(|m| m.author_name.clone()) {
+        chat.agent_name.set(Some(name));
+    }
+    chat.messages.update(|list| {
+        for m in thread.messages {
+            if !list.iter().any(|x| x.id == m.id) {
+                list.push(m);
+            }
+        }
+        list.sort_by_key(|m| m.created_at);
+    });
+}
+
+/// Chats as `visitor` from now on (signed in, reset, or a token replaced).
+fn switch_to(chat: Chat, visitor: Visitor, load: bool) {
+    chat.visitor.set(Some(visitor.clone()));
+    chat.messages.set(Vec::new());
+    chat.banned.set(false);
+    if let Some(socket) = chat.socket.get_value() {
+        socket.replace_token(visitor.token);
+    }
+    if load {
+        load_thread(chat);
+    }
+}
+
+/// Replaces a token that stopped working (expired, or ended by another tab) and
+/// returns the visitor to chat as now.
+async fn renew(chat: Chat, failed: Visitor) -> Option<Visitor> {
+    if chat.visitor.get_untracked().as_ref() != Some(&failed) {
+        return chat.visitor.get_untracked();
+    }
+    let (visitor, load) = session::renew(&failed, &site_key(), chat.page.get_untracked()).await.ok()?;
+    switch_to(chat, visitor.clone(), load);
+    Some(visitor)
 }
 
 /// `setContact` from the host page: a signed identity first, then the fields.
-async fn set_contact(
-    chat: Chat,
-    visitor: Visitor,
-    contact: Value,
-    socket: StoredValue<Option<Socket>, LocalStorage>,
-    reload: impl Fn() + 'static,
-) {
+async fn set_contact(chat: Chat, visitor: Visitor, contact: Value) {
     let mut visitor = visitor;
-    let signed = (contact["user_id"].as_str(), contact["user_hash"].as_str(), contact["timestamp"].as_i64());
-    if let (Some(user_id), Some(signature), Some(timestamp)) = signed {
-        let identity = IdentifyVisitor { user_id: user_id.to_owned(), timestamp, signature: signature.to_owned() };
-        match visitor.identify(&identity).await {
-            Ok(identified) => {
-                client::store_token(&identified.token);
-                visitor = Visitor { token: identified.token.clone() };
-                chat.visitor.set(Some(visitor.clone()));
-                chat.messages.set(Vec::new());
-                if let Some(socket) = socket.get_value() {
-                    socket.replace_token(identified.token);
-                }
-                reload();
+    if let Some(identity) = session::identity(&contact) {
+        match session::sign_in(&visitor, &identity).await {
+            Ok(signed) if signed != visitor => {
+                switch_to(chat, signed.clone(), true);
+                visitor = signed;
             }
+            Ok(_) => {}
+            Err(f) if f.code == Some(shared::ErrorCode::ContactBanned) => chat.banned.set(true),
             Err(f) => web_sys::console::warn_1(&format!("natter: identity refused: {}", f.message).into()),
         }
     }
@@ -498,7 +539,14 @@ fn Composer(chat: Chat, ask: AskContact) -> impl IntoView {
         files.set(Vec::new());
         stop_typing();
         leptos::task::spawn_local(async move {
-            match visitor.post(&message).await {
+            let result = match visitor.post(&message).await {
+                Err(f) if session::gone(&f) => match renew(chat, visitor).await {
+                    Some(visitor) => visitor.post(&message).await,
+                    None => Err(f),
+                },
+                other => other,
+            };
+            match result {
                 Ok(stored) => {
                     error.set(None);
                     receive(chat, stored);

@@ -8,6 +8,8 @@ use shared::api::*;
 use shared::{ErrorBody, ErrorCode};
 
 const TOKEN_KEY: &str = "natter.visitor";
+/// The site's user the stored token was verified as.
+const USER_KEY: &str = "natter.user";
 
 /// Why a call failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,15 +41,26 @@ pub fn stored_token() -> Option<String> {
     storage()?.get_item(TOKEN_KEY).ok().flatten()
 }
 
-pub fn store_token(token: &str) {
+/// Keeps a token, and the site's user it was verified as (if any).
+pub fn store_token(token: &str, user: Option<&str>) {
     if let Some(s) = storage() {
         let _ = s.set_item(TOKEN_KEY, token);
+        let _ = match user {
+            Some(user) => s.set_item(USER_KEY, user),
+            None => s.remove_item(USER_KEY),
+        };
     }
+}
+
+/// The site's user the stored token was verified as.
+pub fn stored_user() -> Option<String> {
+    storage()?.get_item(USER_KEY).ok().flatten()
 }
 
 pub fn forget_token() {
     if let Some(s) = storage() {
         let _ = s.remove_item(TOKEN_KEY);
+        let _ = s.remove_item(USER_KEY);
     }
 }
 
@@ -62,13 +75,19 @@ pub fn remember(key: &str, value: &str) {
     }
 }
 
+pub fn forget(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
 pub async fn config(site_key: &str) -> Result<WidgetConfig, Failure> {
     let request = Request::get("/api/v1/widget/config").query([("site_key", site_key)]);
     decode(request.send().await.map_err(local)?).await
 }
 
 pub async fn start_session(site_key: &str, page_url: Option<String>) -> Result<WidgetSession, Failure> {
-    let body = StartSession { page_url, site_key: Some(site_key.to_owned()) };
+    let body = StartSession { page_url, site_key: site_key.to_owned() };
     let request = Request::post("/api/v1/widget/sessions").json(&body).map_err(local)?;
     decode(request.send().await.map_err(local)?).await
 }
@@ -117,6 +136,13 @@ impl Visitor {
 
     pub async fn identify(&self, identity: &IdentifyVisitor) -> Result<IdentifiedVisitor, Failure> {
         self.send_json("POST", "/api/v1/widget/identify", identity).await
+    }
+
+    /// Ends this token's session on the server.
+    pub async fn end_session(&self) -> Result<(), Failure> {
+        let request = Request::delete("/api/v1/widget/sessions/current").header("Authorization", &self.auth());
+        let response = request.send().await.map_err(local)?;
+        if response.ok() { Ok(()) } else { Err(local(format!("HTTP {}", response.status()))) }
     }
 
     /// An object URL for one of the conversation's files.

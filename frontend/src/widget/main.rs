@@ -4,6 +4,7 @@
 mod app;
 mod client;
 mod host;
+mod session;
 mod socket;
 
 #[allow(deprecated)]

@@ -62,6 +62,8 @@ impl Socket {
             inner.socket.take()
         };
         if let Some(old) = old {
+            // Nothing more from the old token's socket reaches the new visitor.
+            old.set_onmessage(None);
             old.set_onclose(None);
             let _ = old.close_with_code(1000);
         }

@@ -16,14 +16,13 @@ string_enum! {
 }
 
 dto! {
-    /// `POST /widget/sessions` body (optional).
+    /// `POST /widget/sessions` body.
     pub struct StartSession {
-        /// The page the visitor is on.
+        /// The page the visitor is on (`http` or `https`; a fragment is dropped).
         #[serde(default)]
         pub page_url: Option<String>,
-        /// The widget's site key; when given it must be the workspace's.
-        #[serde(default)]
-        pub site_key: Option<String>,
+        /// The widget's site key, from the snippet.
+        pub site_key: String,
     }
 
     /// A new anonymous visitor's credentials.

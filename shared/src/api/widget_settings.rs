@@ -37,6 +37,11 @@ dto! {
         pub position: WidgetPosition,
         /// When the contact-form bot asks.
         pub ask_contact: AskContact,
+        /// Sites allowed to embed the widget: the chat frame takes commands only
+        /// from these origins. Empty: any site (already public in the frame's
+        /// `frame-ancestors` policy).
+        #[serde(default)]
+        pub allowed_origins: Vec<String>,
     }
 
     /// `GET /settings/widget` (admins): everything, with the site key and identity secret.
@@ -55,7 +60,8 @@ dto! {
         pub position: WidgetPosition,
         /// When the contact-form bot asks.
         pub ask_contact: AskContact,
-        /// Sites allowed to embed the widget (`https://shop.example`); empty allows any.
+        /// Sites allowed to embed the widget (`https://shop.example`, internationalised
+        /// hosts in punycode); empty allows any.
         pub allowed_origins: Vec<String>,
         /// Last change.
         pub updated_at: DateTime<Utc>,
@@ -88,7 +94,8 @@ dto! {
     pub struct IdentifyVisitor {
         /// The site's own id for the user.
         pub user_id: String,
-        /// Unix seconds when the site signed it (accepted for 24 hours).
+        /// Unix seconds when the site signed it, at page render: accepted for 10 minutes
+        /// (and up to 5 minutes in the future, for clock skew).
         pub timestamp: i64,
         /// Hex HMAC-SHA256.
         pub signature: String,
@@ -96,7 +103,8 @@ dto! {
 
     /// The answer to `POST /widget/identify`.
     pub struct IdentifiedVisitor {
-        /// A token for the verified contact (replace the stored one with it).
+        /// A token for the verified contact (replace the stored one with it: the
+        /// token the call was made with has ended).
         pub token: String,
         /// The verified contact.
         pub contact_id: crate::ContactId,

@@ -1,0 +1,113 @@
+//! Visitor sessions: an opaque token per browser, stored hashed, for one contact.
+//! A session starts with the widget's site key, ends when the visitor resets the
+//! widget (a site's logout) or signs in as someone, and expires after
+//! `NATTER_VISITOR_SESSION_DAYS` without use.
+
+use super::{validate, widget_settings};
+use crate::auth::CurrentVisitor;
+use crate::auth::secrets::{self, VISITOR_PREFIX};
+use crate::clock::millis;
+use crate::entities::{contacts, visitor_sessions};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use shared::api::{StartSession, WidgetSession};
+use shared::{ContactId, Timestamp};
+use uuid::Uuid;
+
+/// A session's last use is written at most this often, so that reads stay reads.
+const TOUCH_EVERY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// A new anonymous contact, as a visitor's first visit makes it.
+pub fn anonymous_contact(now: Timestamp, page: Option<String>, browser: Option<String>) -> contacts::ActiveModel {
+    let now = millis(now);
+    contacts::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(None),
+        email: Set(None),
+        phone: Set(None),
+        notes: Set(None),
+        attributes: Set("{}".into()),
+        banned_at: Set(None),
+        current_page: Set(page),
+        browser: Set(browser.map(|b| b.chars().take(500).collect())),
+        first_seen_at: Set(now),
+        last_seen_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        external_id: Set(None),
+        verified_at: Set(None),
+    }
+}
+
+/// Stores a new session for `contact` and returns its token (shown once).
+pub async fn create(db: &impl ConnectionTrait, contact: Uuid, now: Timestamp) -> ApiResult<String> {
+    let token = secrets::generate(VISITOR_PREFIX);
+    visitor_sessions::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        contact_id: Set(contact),
+        token_hash: Set(secrets::hash(&token)),
+        created_at: Set(millis(now)),
+        last_used_at: Set(millis(now)),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Starts an anonymous visitor: the site key must be the workspace's.
+#[tracing::instrument(skip_all, err)]
+pub async fn start(state: &AppState, input: StartSession, browser: Option<String>) -> ApiResult<WidgetSession> {
+    widget_settings::check_site_key(state, &input.site_key).await?;
+    let page = validate::page_url("page_url", input.page_url.as_deref())?;
+    let now = state.now();
+    let txn = state.db.write().await?;
+    let contact = anonymous_contact(now, page, browser).insert(&*txn).await?;
+    let token = create(&*txn, contact.id, now).await?;
+    txn.commit().await?;
+    Ok(WidgetSession { token, contact_id: ContactId(contact.id) })
+}
+
+/// The visitor a token belongs to. A session unused for longer than the configured
+/// days has expired; a used one has its last use refreshed about once a day.
+pub async fn resolve(state: &AppState, token: &str) -> ApiResult<CurrentVisitor> {
+    let db = state.db.conn();
+    let session = visitor_sessions::Entity::find()
+        .filter(visitor_sessions::Column::TokenHash.eq(secrets::hash(token)))
+        .one(db)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let now = millis(state.now());
+    let idle_limit = state.settings.visitor_session_idle().num_milliseconds();
+    if now - session.last_used_at > idle_limit {
+        return Err(ApiError::SessionExpired);
+    }
+    if now - session.last_used_at > TOUCH_EVERY_MS {
+        touch(state, session.id, now).await;
+    }
+    let contact = contacts::Entity::find_by_id(session.contact_id).one(db).await?.ok_or(ApiError::Unauthorized)?;
+    Ok(CurrentVisitor { contact, session_id: session.id })
+}
+
+async fn touch(state: &AppState, session: Uuid, now: i64) {
+    // Conditional, so that concurrent requests write once.
+    let result = visitor_sessions::Entity::update_many()
+        .col_expr(visitor_sessions::Column::LastUsedAt, Expr::value(now))
+        .filter(visitor_sessions::Column::Id.eq(session))
+        .filter(visitor_sessions::Column::LastUsedAt.lt(now - TOUCH_EVERY_MS))
+        .exec(&state.db.autocommit())
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not record a visitor session's use");
+    }
+}
+
+/// Ends the caller's session: its token stops working at once.
+#[tracing::instrument(skip_all, err)]
+pub async fn end(state: &AppState, me: &CurrentVisitor) -> ApiResult<()> {
+    let txn = state.db.write().await?;
+    visitor_sessions::Entity::delete_by_id(me.session_id).exec(&*txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
