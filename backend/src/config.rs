@@ -1,6 +1,6 @@
 //! Settings: a typed value built from defaults, environment variables and flags.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -35,12 +35,36 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Subcommand, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Run migrations, then serve (the default).
     Serve,
     /// Run the database migrations and exit.
     Migrate,
+    /// Write a consistent copy of the SQLite database and its attachments to one
+    /// tar file, safely while the server runs.
+    Backup {
+        /// The archive to write (replaced if it exists).
+        file: PathBuf,
+    },
+    /// Restore a `natter backup` archive into the data dir (stop the server first).
+    Restore {
+        /// The archive to read.
+        file: PathBuf,
+        /// Replace an existing database (it is kept beside, renamed).
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, with the request id of the request it belongs to.
+    Json,
 }
 
 /// Everything the server can be told.
@@ -85,6 +109,15 @@ pub struct Settings {
     /// Log filter (tracing's `EnvFilter` syntax).
     #[arg(long, env = "NATTER_LOG", default_value = "info")]
     pub log: String,
+    /// Log format: `text` or `json` (one object per line).
+    #[arg(long, env = "NATTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Bearer token required by `GET /metrics`; open to anyone who can reach it when unset.
+    #[arg(long, env = "NATTER_METRICS_TOKEN")]
+    pub metrics_token: Option<Secret>,
+    /// Days the event log keeps events for resuming clients; 0 keeps them for ever.
+    #[arg(long, env = "NATTER_EVENT_RETENTION_DAYS", default_value_t = 30)]
+    pub event_retention_days: u32,
 }
 
 impl Settings {
@@ -104,6 +137,9 @@ impl Settings {
             allowed_origins: Vec::new(),
             web_dir: PathBuf::from("./dist/inbox"),
             log: "info".into(),
+            log_format: LogFormat::Text,
+            metrics_token: None,
+            event_retention_days: 30,
         }
     }
 
@@ -130,6 +166,7 @@ mod tests {
         let mut s = Settings::for_data_dir("d".into());
         s.database_url = Some(Secret("postgres://u:hunter2@h/db".into()));
         s.jwt_secret = Some(Secret("hunter2".into()));
+        s.metrics_token = Some(Secret("hunter2".into()));
         assert!(!format!("{s:?}").contains("hunter2"));
     }
 

@@ -60,6 +60,11 @@ impl EventBus {
         self.sender.subscribe()
     }
 
+    /// Events published that the slowest listener has not taken yet.
+    pub fn lag(&self) -> usize {
+        self.sender.len()
+    }
+
     /// Notes a sequence taken by a transaction still in flight.
     pub fn reserve(&self, seq: i64) {
         self.lock().insert(seq, Slot::InFlight);

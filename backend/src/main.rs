@@ -1,15 +1,24 @@
 use backend::config::{Cli, Command};
+use backend::metrics::Metrics;
 use backend::startup::{Application, migrate};
 use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    backend::telemetry::init(&cli.settings.log);
+    backend::telemetry::init(&cli.settings.log, cli.settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
-            migrate(&cli.settings).await?;
+            migrate(&cli.settings, &Metrics::new()?).await?;
             tracing::info!("migrations applied");
+        }
+        Command::Backup { file } => {
+            let report = backend::backup::create(&cli.settings, &file).await?;
+            tracing::info!(file = %file.display(), attachments = report.attachments, "backup written");
+        }
+        Command::Restore { file, force } => {
+            let report = backend::backup::restore(&cli.settings, &file, force).await?;
+            tracing::info!(attachments = report.attachments, "backup restored");
         }
         Command::Serve => {
             let app = Application::build(cli.settings).await?;

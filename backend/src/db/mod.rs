@@ -18,6 +18,7 @@ mod group;
 use crate::clock::millis;
 use crate::entities::events;
 use crate::events::{EventBus, StoredEvent};
+use crate::metrics::{Metrics, QueuedWrite};
 use group::{Group, GroupSlot};
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -38,11 +39,12 @@ pub struct Db {
     conn: DatabaseConnection,
     group: Option<Arc<Group>>,
     bus: EventBus,
+    metrics: Metrics,
 }
 
 impl Db {
     /// Connects (creating the SQLite file if needed) without running migrations.
-    pub async fn connect(url: &str, bus: EventBus) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, bus: EventBus, metrics: Metrics) -> anyhow::Result<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
         options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
         let sqlite = url.starts_with("sqlite:");
@@ -60,8 +62,8 @@ impl Db {
             options.max_connections(20);
         }
         let conn = Database::connect(options).await?;
-        let group = sqlite.then(|| Group::spawn(conn.clone(), bus.clone()));
-        Ok(Self { conn, group, bus })
+        let group = sqlite.then(|| Group::spawn(conn.clone(), bus.clone(), metrics.clone()));
+        Ok(Self { conn, group, bus, metrics })
     }
 
     /// The connection, for reads.
@@ -76,6 +78,7 @@ impl Db {
 
     /// Starts a write transaction.
     pub async fn write(&self) -> Result<WriteTxn, DbErr> {
+        let queued = self.metrics.write_queued();
         let (txn, slot) = match &self.group {
             Some(group) => {
                 let (txn, slot) = group.enter().await?;
@@ -94,7 +97,14 @@ impl Db {
                 (txn, None)
             }
         };
-        Ok(WriteTxn { txn: Some(txn), slot, pending: Vec::new(), bus: self.bus.clone() })
+        Ok(WriteTxn {
+            txn: Some(txn),
+            slot,
+            pending: Vec::new(),
+            bus: self.bus.clone(),
+            metrics: self.metrics.clone(),
+            _queued: queued,
+        })
     }
 
     /// Whether the database answers.
@@ -111,6 +121,8 @@ pub struct WriteTxn {
     slot: Option<GroupSlot>,
     pending: Vec<StoredEvent>,
     bus: EventBus,
+    metrics: Metrics,
+    _queued: QueuedWrite,
 }
 
 impl Deref for WriteTxn {
@@ -165,12 +177,14 @@ impl WriteTxn {
         // `pending` stays in `self` until the outcome is known: if this future is
         // dropped half-way, `Drop` releases the sequences instead of leaving them
         // in flight for ever (which would hold back every later event).
+        let started = std::time::Instant::now();
         txn.commit().await?;
         let pending = std::mem::take(&mut self.pending);
         match self.slot.take() {
             // The savepoint is released; the group's commit makes it durable.
             Some(slot) => slot.commit(pending).await.map(|()| seqs),
             None => {
+                self.metrics.commit(1, started.elapsed());
                 self.bus.committed(pending);
                 Ok(seqs)
             }

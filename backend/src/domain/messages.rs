@@ -226,6 +226,7 @@ pub struct MessagesQuery {
 }
 
 /// A conversation's messages for agents: newest first, paging back in time.
+#[tracing::instrument(skip_all, fields(conversation_id = %conversation))]
 pub async fn list(state: &AppState, conversation: ConversationId, query: MessagesQuery) -> ApiResult<Page<Message>> {
     find_row(state.db.conn(), conversation).await?;
     let limit = super::validate::page_size(query.limit);

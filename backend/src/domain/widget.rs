@@ -23,6 +23,7 @@ use uuid::Uuid;
 const THREAD_LIMIT: u64 = 200;
 
 /// Creates an anonymous contact and a visitor token for it.
+#[tracing::instrument(skip_all)]
 pub async fn start_session(state: &AppState, input: StartSession, browser: Option<String>) -> ApiResult<WidgetSession> {
     super::widget_settings::check_site_key(state, input.site_key.as_deref()).await?;
     let page = validate::optional("page_url", input.page_url.as_deref(), 2000)?.flatten();
@@ -80,6 +81,7 @@ fn visitor_conversation(c: &conversations::Model) -> VisitorConversation {
 }
 
 /// The visitor's current conversation and its replies (never comments or notes).
+#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id))]
 pub async fn conversation(state: &AppState, me: &CurrentVisitor) -> ApiResult<WidgetConversation> {
     let banned = me.contact.banned_at.is_some();
     let Some(conv) = current(state, me.contact.id).await? else {
@@ -126,6 +128,7 @@ pub async fn post(
 /// Stores a visitor message: in their open conversation, reopening the latest
 /// one if it was closed, or in a new one. A retry with the same `client_id`
 /// returns the stored message (`false`).
+#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id))]
 pub async fn post_message(
     state: &AppState,
     me: &CurrentVisitor,
@@ -195,10 +198,12 @@ pub async fn post_message(
     let _ = created;
     append_conversation(&mut txn, ConversationId(conv.id), false, now).await?;
     txn.commit().await?;
+    state.metrics.message_stored(MessageKind::Visitor);
     Ok((message, true))
 }
 
 /// Fills the visitor's own name, email and phone (contact-form bot, `setContact`).
+#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id))]
 pub async fn update_contact(
     state: &AppState,
     me: &CurrentVisitor,

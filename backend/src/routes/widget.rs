@@ -1,6 +1,7 @@
 use crate::auth::CurrentVisitor;
 use crate::domain::{attachments, widget};
 use crate::error::{ApiError, ApiResult};
+use crate::metrics::Limit;
 use crate::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::header;
@@ -29,7 +30,10 @@ async fn start(
     body: Option<web::Json<StartSession>>,
 ) -> ApiResult<HttpResponse> {
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    state.new_visitors.hit(&ip).map_err(ApiError::RateLimited)?;
+    if let Err(wait) = state.new_visitors.hit(&ip) {
+        state.metrics.rate_limited(Limit::NewVisitor);
+        return Err(ApiError::RateLimited(wait));
+    }
     let input = body.map(web::Json::into_inner).unwrap_or(StartSession { page_url: None, site_key: None });
     let browser = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     Ok(HttpResponse::Created().json(widget::start_session(&state, input, browser).await?))
