@@ -4,7 +4,7 @@
 use crate::auth::claims::JwtKeys;
 use crate::auth::throttle::{LoginThrottle, RateWindow};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Settings;
+use crate::config::{LogFormat, Settings};
 use crate::db::Db;
 use crate::domain::sessions;
 use crate::events::EventBus;
@@ -55,8 +55,12 @@ impl Application {
             db,
         };
         if let Some((email, password)) = sessions::bootstrap_admin(&state).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-            // Printed once, on the first start, so the owner can log in.
-            println!("Created the first admin: {email} / {password}  (change it after logging in)");
+            // Shown once, on the first start, so the owner can log in.
+            if state.settings.log_format == LogFormat::Json {
+                tracing::warn!(email, password, "created the first admin; change the password after logging in");
+            } else {
+                println!("Created the first admin: {email} / {password}  (change it after logging in)");
+            }
         }
         crate::realtime::rules::spawn(state.clone());
         crate::retention::spawn(state.clone());

@@ -8,6 +8,8 @@ use actix_web::{HttpResponse, web};
 use std::sync::Arc;
 use utoipa_swagger_ui::Config;
 
+const TITLE: &str = "<title>Natter API reference</title>";
+
 /// Registers the page (not an API operation, so not in the OpenAPI document).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/docs", web::get().to(docs_root)).route("/api/docs/{file:.*}", web::get().to(docs_file));
@@ -23,10 +25,17 @@ async fn docs_file(file: web::Path<String>) -> ApiResult<HttpResponse> {
     let config =
         Config::new(["/api/v1/openapi.json"]).display_request_duration(true).filter(true).persist_authorization(true);
     match utoipa_swagger_ui::serve(&file, Arc::new(config)) {
-        Ok(Some(found)) => Ok(HttpResponse::Ok()
-            .content_type(found.content_type)
-            .insert_header((CACHE_CONTROL, "no-cache"))
-            .body(found.bytes.into_owned())),
+        Ok(Some(found)) => {
+            let mut bytes = found.bytes.into_owned();
+            if found.content_type == "text/html" {
+                let page = String::from_utf8_lossy(&bytes).replace("<title>Swagger UI</title>", TITLE);
+                bytes = page.into_bytes();
+            }
+            Ok(HttpResponse::Ok()
+                .content_type(found.content_type)
+                .insert_header((CACHE_CONTROL, "no-cache"))
+                .body(bytes))
+        }
         Ok(None) => Err(ApiError::NotFound),
         Err(e) => Err(ApiError::Internal(anyhow::anyhow!("API reference: {e}"))),
     }

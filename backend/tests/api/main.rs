@@ -5,6 +5,7 @@ mod helpers;
 
 mod attachments;
 mod auth;
+mod backup;
 mod bad_input;
 mod contacts;
 mod dots;
@@ -12,7 +13,9 @@ mod event_log;
 mod health;
 mod isolation;
 mod lists;
+mod logs;
 mod metrics;
+mod operations;
 mod pages;
 mod permissions;
 mod realtime;
