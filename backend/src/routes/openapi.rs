@@ -39,7 +39,7 @@ impl Modify for Security {
 #[openapi(
     info(title = "Natter API", description = "Self-hosted real-time customer live chat. Errors are \
         `{\"error\": {\"code\", \"message\"}}` with a stable code (see the ErrorCode schema). \
-        This reference, rendered, is served at `/api/docs/`."),
+        A rendered version of this document is served at `/api/docs/`."),
     modifiers(&Security),
     paths(
         health::healthz, health::readyz, metrics::metrics, openapi_json,

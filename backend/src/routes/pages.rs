@@ -56,6 +56,11 @@ pub(crate) async fn open(path: std::path::PathBuf) -> Result<NamedFile, ApiError
     }
 }
 
+/// Registers the assets route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/assets/{file}", web::get().to(asset));
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_page_path;
@@ -71,9 +76,4 @@ mod tests {
             assert!(!is_page_path(path), "{path}");
         }
     }
-}
-
-/// Registers the assets route.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/assets/{file}", web::get().to(asset));
 }

@@ -3,5 +3,6 @@
 
 mod harness;
 mod inbox;
+mod operations;
 mod screens;
 mod widget;
