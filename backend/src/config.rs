@@ -106,6 +106,9 @@ pub struct Settings {
     /// Directory of the built agent inbox (`index.html` and `assets/`), made by `just frontend`.
     #[arg(long, global = true, env = "NATTER_WEB_DIR", default_value = "./dist/inbox")]
     pub web_dir: PathBuf,
+    /// Writes that may wait for the database writer; beyond that, writes answer 503 `unavailable`.
+    #[arg(long, env = "NATTER_WRITE_QUEUE", default_value_t = 16_384)]
+    pub write_queue: usize,
     /// Log filter (tracing's `EnvFilter` syntax).
     #[arg(long, global = true, env = "NATTER_LOG", default_value = "info")]
     pub log: String,
@@ -136,6 +139,7 @@ impl Settings {
             new_visitors_per_ip: 100,
             allowed_origins: Vec::new(),
             web_dir: PathBuf::from("./dist/inbox"),
+            write_queue: 16_384,
             log: "info".into(),
             log_format: LogFormat::Text,
             metrics_token: None,
@@ -149,6 +153,11 @@ impl Settings {
             Some(url) => url.0.clone(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("natter.db").display()),
         }
+    }
+
+    /// How the database writer batches.
+    pub fn writer(&self) -> crate::db::WriterConfig {
+        crate::db::WriterConfig { queue: self.write_queue, ..Default::default() }
     }
 
     /// The missed-conversation deadline as a duration.

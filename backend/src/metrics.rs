@@ -109,12 +109,12 @@ impl Metrics {
                     .buckets(COMMIT_BUCKETS.to_vec()),
             )?)?,
             commit_batch: reg.add(Histogram::with_opts(
-                HistogramOpts::new("natter_db_commit_batch_size", "Write transactions made durable by one commit")
+                HistogramOpts::new("natter_db_commit_batch_size", "Writer jobs made durable by one commit")
                     .buckets(exponential_buckets(1.0, 2.0, 12)?),
             )?)?,
             write_queue: reg.add(IntGauge::new(
                 "natter_db_write_queue_depth",
-                "Write transactions waiting for their turn, running or waiting for their commit",
+                "Jobs (messages, transactions, single writes) waiting for the database writer",
             )?)?,
             bus_lag: reg.add(IntGauge::new(
                 "natter_event_bus_lag_events",
@@ -181,13 +181,7 @@ impl Metrics {
         self.0.commit_duration.observe(latency.as_secs_f64());
     }
 
-    /// A write transaction began; it counts in the write queue until the guard drops.
-    pub fn write_queued(&self) -> QueuedWrite {
-        self.0.write_queue.inc();
-        QueuedWrite(self.0.write_queue.clone())
-    }
-
-    /// Sets the write-queue depth (for a writer that knows its queue's length).
+    /// How many jobs wait for the database writer.
     pub fn write_queue_depth(&self, n: usize) {
         self.0.write_queue.set(i64::try_from(n).unwrap_or(i64::MAX));
     }
@@ -227,15 +221,6 @@ impl Drop for OpenSocket {
     }
 }
 
-/// A write transaction in the queue, counted until dropped.
-pub struct QueuedWrite(IntGauge);
-
-impl Drop for QueuedWrite {
-    fn drop(&mut self) {
-        self.0.dec();
-    }
-}
-
 struct Registrar<'a>(&'a Registry);
 
 impl Registrar<'_> {
@@ -264,18 +249,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn guards_count_while_alive_and_registries_are_separate() {
+    fn sockets_count_while_open_and_registries_are_separate() {
         let (one, two) = (Metrics::new().unwrap(), Metrics::new().unwrap());
         let socket = one.socket_opened(SocketKind::Visitor);
-        let write = one.write_queued();
+        one.write_queue_depth(3);
         let text = one.render().unwrap();
         assert!(text.contains("natter_websockets_open{kind=\"visitor\"} 1"), "{text}");
-        assert!(text.contains("natter_db_write_queue_depth 1"), "{text}");
-        drop((socket, write));
+        assert!(text.contains("natter_db_write_queue_depth 3"), "{text}");
+        drop(socket);
         let text = one.render().unwrap();
         assert!(text.contains("natter_websockets_open{kind=\"visitor\"} 0"), "{text}");
         assert!(text.contains("natter_websockets_opened_total{kind=\"visitor\"} 1"), "{text}");
-        assert!(text.contains("natter_db_write_queue_depth 0"), "{text}");
         assert!(!two.render().unwrap().contains("kind=\"visitor\""), "another server counts apart");
     }
 

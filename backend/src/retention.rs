@@ -93,9 +93,10 @@ pub async fn prune_events(state: &AppState) -> ApiResult<u64> {
             .col_expr(event_log_horizon::Column::PrunedThrough, Expr::value(through))
             .filter(event_log_horizon::Column::Id.eq(1))
             .filter(event_log_horizon::Column::PrunedThrough.lt(through))
-            .exec(db)
+            .exec(&state.db.autocommit())
             .await?;
-        pruned += events::Entity::delete_many().filter(events::Column::Seq.lte(through)).exec(db).await?.rows_affected;
+        let deleted = events::Entity::delete_many().filter(events::Column::Seq.lte(through));
+        pruned += deleted.exec(&state.db.autocommit()).await?.rows_affected;
         if old < rows.len() || (rows.len() as u64) < CHUNK {
             break;
         }
@@ -124,7 +125,7 @@ pub async fn collect_orphan_uploads(state: &AppState) -> ApiResult<u64> {
             let gone = attachments::Entity::delete_many()
                 .filter(attachments::Column::Id.eq(file.id))
                 .filter(attachments::Column::MessageId.is_null())
-                .exec(db)
+                .exec(&state.db.autocommit())
                 .await?
                 .rows_affected;
             if gone == 1 {

@@ -28,8 +28,8 @@ pub struct Application {
 /// Connects to the database and runs every pending migration.
 pub async fn migrate(settings: &Settings, metrics: &Metrics) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&settings.data_dir)?;
-    let db = Db::connect(&settings.database_url(), EventBus::default(), metrics.clone()).await?;
-    Migrator::up(db.conn(), None).await?;
+    let db = Db::connect(&settings.database_url(), EventBus::default(), settings.writer(), metrics.clone()).await?;
+    Migrator::up(db.migration_conn(), None).await?;
     Ok(db)
 }
 
@@ -76,6 +76,15 @@ impl Application {
                 .wrap(from_fn(crate::telemetry::trace_requests))
                 .configure(crate::routes::configure)
                 .default_service(web::to(crate::routes::fallback))
+        })
+        // Frames go out as soon as they are written: Nagle's algorithm would hold
+        // a small frame back until the previous one is acknowledged.
+        .on_connect(|conn, _| {
+            if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>()
+                && let Err(e) = tcp.set_nodelay(true)
+            {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
         })
         .listen(listener)?
         .shutdown_timeout(10)

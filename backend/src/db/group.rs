@@ -5,7 +5,6 @@
 //! its batch is durable.
 
 use crate::events::{EventBus, StoredEvent};
-use crate::metrics::Metrics;
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
@@ -25,7 +24,6 @@ pub struct Group {
     waiting: StdMutex<Vec<Waiter>>,
     wake: Notify,
     bus: EventBus,
-    metrics: Metrics,
 }
 
 /// A writer's turn: it holds the shared transaction until it commits or drops.
@@ -36,9 +34,9 @@ pub struct GroupSlot {
 
 impl Group {
     /// Starts the committer task.
-    pub fn spawn(conn: DatabaseConnection, bus: EventBus, metrics: Metrics) -> Arc<Self> {
-        let (outer, waiting, wake) = (Arc::default(), StdMutex::default(), Notify::new());
-        let group = Arc::new(Self { conn, outer, waiting, wake, bus, metrics });
+    pub fn spawn(conn: DatabaseConnection, bus: EventBus) -> Arc<Self> {
+        let group =
+            Arc::new(Self { conn, outer: Arc::default(), waiting: StdMutex::default(), wake: Notify::new(), bus });
         let committer = group.clone();
         tokio::spawn(async move { committer.run().await });
         group
@@ -73,14 +71,10 @@ impl Group {
             // Writers already queued for a turn go first: their work joins this batch.
             let mut turn = self.outer.clone().lock_owned().await;
             let batch = std::mem::take(&mut *self.waiting());
-            let started = std::time::Instant::now();
             let result = match turn.take() {
                 Some(outer) => outer.commit().await.map_err(|e| e.to_string()),
                 None => Ok(()),
             };
-            if result.is_ok() && !batch.is_empty() {
-                self.metrics.commit(batch.len(), started.elapsed());
-            }
             drop(turn);
             for waiter in batch {
                 match &result {

@@ -47,7 +47,7 @@ pub async fn create(state: &AppState, input: CreateApiKey) -> ApiResult<CreatedA
         last_used_at: Set(None),
         revoked_at: Set(None),
     }
-    .insert(state.db.conn())
+    .insert(&state.db.autocommit())
     .await?;
     Ok(CreatedApiKey { key: model.into(), secret })
 }
@@ -71,7 +71,7 @@ pub async fn revoke(state: &AppState, id: ApiKeyId) -> ApiResult<ApiKey> {
     }
     let mut model = key.into_active_model();
     model.revoked_at = Set(Some(millis(state.now())));
-    Ok(model.update(state.db.conn()).await?.into())
+    Ok(model.update(&state.db.autocommit()).await?.into())
 }
 
 /// Records that a key was used (at most once a minute per key).
@@ -85,7 +85,7 @@ pub async fn touch(state: &AppState, id: Uuid, now: Timestamp) {
                 .add(api_keys::Column::LastUsedAt.is_null())
                 .add(api_keys::Column::LastUsedAt.lt(now - TOUCH_EVERY_MS)),
         )
-        .exec(state.db.conn())
+        .exec(&state.db.autocommit())
         .await;
     if let Err(e) = result {
         tracing::warn!(error = %e, "could not record API key use");

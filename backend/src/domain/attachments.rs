@@ -106,7 +106,7 @@ pub async fn upload(state: &AppState, uploader: Uuid, mut payload: Multipart) ->
             Err(e) => {
                 for model in &stored {
                     let _ = state.storage.delete(&model.storage_key).await;
-                    let _ = attachments::Entity::delete_by_id(model.id).exec(state.db.conn()).await;
+                    let _ = attachments::Entity::delete_by_id(model.id).exec(&state.db.autocommit()).await;
                 }
                 return Err(e);
             }
@@ -134,7 +134,7 @@ async fn store_one(state: &AppState, uploader: Uuid, filename: String, bytes: By
         storage_key: Set(key.clone()),
         created_at: Set(millis(state.now())),
     }
-    .insert(state.db.conn())
+    .insert(&state.db.autocommit())
     .await;
     match model {
         Ok(model) => Ok(model),

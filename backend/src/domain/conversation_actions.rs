@@ -2,11 +2,11 @@
 //! mark read, delete. Each is one transaction with its events.
 
 use super::conversations::{self as convs, find_row};
-use super::messages::{self as msgs, NewMessage, append_conversation, card_preview, system_note};
-use super::validate;
+use super::messages::{self as msgs, system_note};
 use crate::auth::CurrentAgent;
 use crate::clock::millis;
 use crate::db::EventScope;
+use crate::db::posts::PostTarget;
 use crate::entities::{agents, attachments, conversations, events, groups, messages, read_markers};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -29,63 +29,13 @@ pub async fn post(
     id: ConversationId,
     input: PostMessage,
 ) -> ApiResult<(Message, bool)> {
-    let client_id = validate::client_id(&input.client_id)?;
-    let body = validate::message_body(&input.body, input.attachment_ids.len())?;
-    if let Some(existing) = msgs::find_by_client_id(state.db.conn(), me.author_id, &client_id).await? {
-        return existing_for(state, existing, id).await;
-    }
-    let now = state.now();
-    let mut txn = state.db.write().await?;
-    let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
-    let files = msgs::claim_attachments(&*txn, me.author_id, &input.attachment_ids).await?;
     let kind = match input.kind {
         PostKind::Reply => MessageKind::Reply,
         PostKind::Comment => MessageKind::Comment,
     };
-    let preview = card_preview(&body, files.len());
-    let new = NewMessage {
-        conversation: id,
-        contact: ContactId(conv.contact_id),
-        kind,
-        agent_id: me.agent_id,
-        author_id: Some(me.author_id),
-        author_name: Some(me.name.clone()),
-        body,
-        client_id: Some(client_id.clone()),
-        attachments: files,
-    };
-    let message = match msgs::insert(state, &mut txn, new, now).await {
-        Ok(m) => m,
-        Err(ApiError::Conflict(_)) => {
-            let existing = msgs::settle_duplicate(state, txn, me.author_id, &client_id).await?;
-            return existing_for(state, existing, id).await;
-        }
-        Err(e) => return Err(e),
-    };
-    let mut model = conv.into_active_model();
-    model.last_activity_at = Set(millis(now));
-    model.last_message_preview = Set(preview);
-    if kind == MessageKind::Reply {
-        model.awaiting_reply_since = Set(None);
-        model.missed_at = Set(None);
-    }
-    model.update(&*txn).await?;
-    append_conversation(&mut txn, id, false, now).await?;
-    txn.commit().await?;
-    state.metrics.message_stored(kind);
-    Ok((message, true))
-}
-
-async fn existing_for(
-    state: &AppState,
-    existing: crate::entities::messages::Model,
-    id: ConversationId,
-) -> ApiResult<(Message, bool)> {
-    if existing.conversation_id != id.0 {
-        return Err(ApiError::Conflict("client_id was already used for another conversation".into()));
-    }
-    let message = msgs::to_dtos(state, vec![existing]).await?.pop().ok_or(ApiError::NotFound)?;
-    Ok((message, false))
+    let author = msgs::Author { agent_id: me.agent_id, author_id: me.author_id, name: Some(me.name.clone()) };
+    let input = msgs::PostInput { body: input.body, client_id: input.client_id, attachment_ids: input.attachment_ids };
+    msgs::post(state, author, PostTarget::Conversation(id), kind, input).await
 }
 
 /// Closes a conversation (idempotent).
@@ -198,7 +148,7 @@ pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) 
             .update_columns([read_markers::Column::ReadSeq, read_markers::Column::ReadAt])
             .to_owned(),
     )
-    .exec(state.db.conn())
+    .exec(&state.db.autocommit())
     .await?;
     state.realtime.signal(crate::realtime::Signal::Read { agent, conversation: id, read_seq: latest.unwrap_or(0) });
     convs::get(state, me, id).await

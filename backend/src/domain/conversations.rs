@@ -2,75 +2,18 @@
 //! conversation, and the caller's dot on each.
 
 use crate::auth::CurrentAgent;
-use crate::clock::{from_millis, millis};
+use crate::clock::millis;
+pub use crate::db::rows::{ConversationRow, find_row, parse_status, select_rows};
 use crate::entities::{contacts, conversations, group_members, messages, read_markers};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, Select,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::api::{Conversation, ConversationFilter, ConversationStatus};
 use shared::dot::{DotConversation, DotViewer, dot};
 use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, Page, Timestamp};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// A conversation row with its contact's name and email.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct ConversationRow {
-    pub id: Uuid,
-    pub contact_id: Uuid,
-    pub status: String,
-    pub assignee_id: Option<Uuid>,
-    pub group_id: Option<Uuid>,
-    pub awaiting_reply_since: Option<i64>,
-    pub last_visitor_message_at: Option<i64>,
-    pub last_visitor_seq: Option<i64>,
-    pub missed_at: Option<i64>,
-    pub last_activity_at: i64,
-    pub last_message_preview: Option<String>,
-    pub created_at: i64,
-    pub closed_at: Option<i64>,
-    pub contact_name: Option<String>,
-    pub contact_email: Option<String>,
-}
-
-impl ConversationRow {
-    /// What the dot rule needs.
-    pub fn dot_input(&self) -> DotConversation {
-        DotConversation {
-            closed: self.status == "closed",
-            assignee: self.assignee_id.map(AgentId),
-            group: self.group_id.map(GroupId),
-            awaiting_reply_since: self.awaiting_reply_since.map(from_millis),
-            last_visitor_seq: self.last_visitor_seq,
-        }
-    }
-
-    /// The DTO with the given dot.
-    pub fn to_dto(&self, dot: Dot) -> Conversation {
-        Conversation {
-            id: ConversationId(self.id),
-            contact_id: ContactId(self.contact_id),
-            contact_name: self.contact_name.clone(),
-            contact_email: self.contact_email.clone(),
-            status: parse_status(&self.status),
-            assignee_id: self.assignee_id.map(AgentId),
-            group_id: self.group_id.map(GroupId),
-            awaiting_reply_since: self.awaiting_reply_since.map(from_millis),
-            last_visitor_message_at: self.last_visitor_message_at.map(from_millis),
-            last_visitor_seq: self.last_visitor_seq,
-            missed_at: self.missed_at.map(from_millis),
-            last_activity_at: from_millis(self.last_activity_at),
-            last_message_preview: self.last_message_preview.clone(),
-            created_at: from_millis(self.created_at),
-            closed_at: self.closed_at.map(from_millis),
-            dot,
-        }
-    }
-}
 
 /// What the dot rule needs, from a conversation as clients see it.
 pub fn dot_input_of(c: &Conversation) -> DotConversation {
@@ -102,11 +45,6 @@ pub async fn read_seqs(
         .collect())
 }
 
-/// Status from its stored name.
-pub fn parse_status(value: &str) -> ConversationStatus {
-    if value == "closed" { ConversationStatus::Closed } else { ConversationStatus::Open }
-}
-
 /// Everything needed to compute one viewer's dots for a set of conversations.
 pub struct DotContext {
     team: std::sync::Arc<super::team::TeamSnapshot>,
@@ -133,24 +71,6 @@ impl DotContext {
         let viewer = self.viewer.map(|agent| DotViewer { agent, last_read_seq: self.reads.get(&row.id).copied() });
         dot(&row.dot_input(), viewer.as_ref(), &self.team.team, self.now, self.missed_after)
     }
-}
-
-/// The base query: conversations joined with their contacts.
-pub fn select_rows() -> Select<conversations::Entity> {
-    conversations::Entity::find()
-        .join(JoinType::InnerJoin, conversations::Relation::Contacts.def())
-        .column_as(contacts::Column::Name, "contact_name")
-        .column_as(contacts::Column::Email, "contact_email")
-}
-
-/// One conversation row.
-pub async fn find_row(db: &impl ConnectionTrait, id: ConversationId) -> ApiResult<ConversationRow> {
-    select_rows()
-        .filter(conversations::Column::Id.eq(id.0))
-        .into_model::<ConversationRow>()
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotFound)
 }
 
 /// Rows to DTOs carrying the caller's dots.

@@ -2,9 +2,11 @@
 //! the thread as agents and as visitors see it.
 
 use super::attachments::{self as files, attachment_dto};
-use super::conversations::{ConversationRow, find_row};
 use super::render::{markdown_to_html, preview};
+use super::validate;
 use crate::clock::{from_millis, millis};
+use crate::db::posts::{NewPost, PostTarget, Posted};
+use crate::db::rows::{ConversationRow, find_row};
 use crate::db::{EventScope, WriteTxn};
 use crate::entities::{attachments, conversations, messages};
 use crate::error::{ApiError, ApiResult};
@@ -20,24 +22,66 @@ use uuid::Uuid;
 /// Longest preview on a conversation card.
 const PREVIEW_CHARS: usize = 140;
 
-/// Kind from its stored name.
-pub fn parse_kind(value: &str) -> MessageKind {
-    match value {
-        "visitor" => MessageKind::Visitor,
-        "reply" => MessageKind::Reply,
-        "comment" => MessageKind::Comment,
-        _ => MessageKind::System,
+pub use crate::entities::messages::{kind_name, parse_kind};
+
+/// Who writes a message, as the post pipeline needs it.
+pub struct Author {
+    /// The agent, for replies and comments by an agent.
+    pub agent_id: Option<AgentId>,
+    /// Whose client ids and uploads these are (agent, API key or contact).
+    pub author_id: Uuid,
+    /// Name shown with the message.
+    pub name: Option<String>,
+}
+
+/// Posts a message — a visitor's, a reply or a comment — through the writer's
+/// batched path: checked, rendered, stored with its events in the next batch and
+/// answered once durable. A retry with the same `client_id` returns the stored
+/// message (`false`: nothing new was stored).
+#[tracing::instrument(skip_all, fields(author = %author.author_id, target = ?target))]
+pub async fn post(
+    state: &AppState,
+    author: Author,
+    target: PostTarget,
+    kind: MessageKind,
+    input: PostInput,
+) -> ApiResult<(Message, bool)> {
+    let client_id = validate::client_id(&input.client_id)?;
+    let body = validate::message_body(&input.body, input.attachment_ids.len())?;
+    let files = claim_attachments(state.db.conn(), author.author_id, &input.attachment_ids).await?;
+    let attachments: Vec<_> = files.iter().map(|a| attachment_dto(state, a)).collect();
+    let post = NewPost {
+        target,
+        id: Uuid::now_v7(),
+        kind,
+        agent_id: author.agent_id,
+        author_id: author.author_id,
+        author_name: author.name,
+        html: markdown_to_html(&body),
+        preview: card_preview(&body, attachments.len()),
+        body,
+        client_id,
+        attachments,
+        now: millis(state.now()),
+    };
+    match state.db.post(post).await? {
+        Posted::New(message) => {
+            state.metrics.message_stored(kind);
+            Ok((message, true))
+        }
+        Posted::Repeated(message) => Ok((message, false)),
+        Posted::Existing(row) => Ok((to_dtos(state, vec![row]).await?.pop().ok_or(ApiError::NotFound)?, false)),
     }
 }
 
-/// Stored name of a kind.
-pub fn kind_name(kind: MessageKind) -> &'static str {
-    match kind {
-        MessageKind::Visitor => "visitor",
-        MessageKind::Reply => "reply",
-        MessageKind::Comment => "comment",
-        MessageKind::System => "system",
-    }
+/// What a sender gives: the text, their id for retries, uploaded files.
+pub struct PostInput {
+    /// Markdown.
+    pub body: String,
+    /// The sender's id for retries.
+    pub client_id: String,
+    /// Uploaded files to attach.
+    pub attachment_ids: Vec<AttachmentId>,
 }
 
 /// A message about to be stored.
@@ -158,35 +202,6 @@ pub async fn system_note(
     insert(state, txn, new, now).await?;
     append_conversation(txn, ConversationId(conv.id), false, now).await?;
     Ok(())
-}
-
-/// The message an author already sent with `client_id`, if any.
-pub async fn find_by_client_id(
-    db: &impl ConnectionTrait,
-    author: Uuid,
-    client_id: &str,
-) -> ApiResult<Option<messages::Model>> {
-    Ok(messages::Entity::find()
-        .filter(messages::Column::AuthorId.eq(author))
-        .filter(messages::Column::ClientId.eq(client_id))
-        .one(db)
-        .await?)
-}
-
-/// The message a concurrent send with the same `client_id` stored: the duplicate
-/// insert failed, so `txn` (with the event it appended) is rolled back whole; an
-/// empty write then returns once the original is durable (on SQLite it may wait
-/// in the same group commit; on PostgreSQL the failed insert already waited for
-/// it), and the original is read.
-pub async fn settle_duplicate(
-    state: &AppState,
-    txn: WriteTxn,
-    author: Uuid,
-    client_id: &str,
-) -> ApiResult<messages::Model> {
-    drop(txn);
-    state.db.write().await?.commit().await?;
-    find_by_client_id(state.db.conn(), author, client_id).await?.ok_or(ApiError::NotFound)
 }
 
 /// Rows to DTOs, loading their attachments in one query.

@@ -108,7 +108,7 @@ pub async fn create(state: &AppState, input: SavedReplyInput) -> ApiResult<Saved
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(state.db.conn())
+    .insert(&state.db.autocommit())
     .await?;
     Ok(model.into())
 }
@@ -123,13 +123,13 @@ pub async fn update(state: &AppState, id: SavedReplyId, input: SavedReplyInput) 
     model.title = Set(c.title);
     model.body = Set(c.body);
     model.updated_at = Set(millis(state.now()));
-    Ok(model.update(state.db.conn()).await?.into())
+    Ok(model.update(&state.db.autocommit()).await?.into())
 }
 
 /// Deletes a saved reply.
 #[tracing::instrument(skip_all, fields(saved_reply_id = %id))]
 pub async fn delete(state: &AppState, id: SavedReplyId) -> ApiResult<()> {
-    let result = saved_replies::Entity::delete_by_id(id.0).exec(state.db.conn()).await?;
+    let result = saved_replies::Entity::delete_by_id(id.0).exec(&state.db.autocommit()).await?;
     if result.rows_affected == 0 { Err(ApiError::NotFound) } else { Ok(()) }
 }
 

@@ -56,7 +56,7 @@ async fn open_session(state: &AppState, agent: agents::Model) -> ApiResult<Token
         expires_at: Set(millis(now) + REFRESH_TTL_SECS * 1000),
         revoked_at: Set(None),
     }
-    .insert(state.db.conn())
+    .insert(&state.db.autocommit())
     .await?;
     tokens(state, agent, session.id, refresh)
 }
@@ -94,7 +94,7 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<TokenPair> {
         .filter(agent_sessions::Column::Id.eq(session.id))
         .filter(agent_sessions::Column::RefreshHash.eq(session.refresh_hash.clone()))
         .filter(agent_sessions::Column::RevokedAt.is_null())
-        .exec(state.db.conn())
+        .exec(&state.db.autocommit())
         .await?;
     if swapped.rows_affected != 1 {
         return Err(ApiError::Unauthorized);
@@ -109,7 +109,7 @@ pub async fn logout(state: &AppState, me: &CurrentAgent) -> ApiResult<()> {
     agent_sessions::Entity::update_many()
         .col_expr(agent_sessions::Column::RevokedAt, sea_orm::sea_query::Expr::value(millis(state.now())))
         .filter(agent_sessions::Column::Id.eq(sid))
-        .exec(state.db.conn())
+        .exec(&state.db.autocommit())
         .await?;
     Ok(())
 }
@@ -148,7 +148,7 @@ pub async fn update_me(state: &AppState, me: &CurrentAgent, input: UpdateMe) -> 
         model.password_hash = Set(hash);
     }
     model.updated_at = Set(millis(state.now()));
-    let updated = model.update(state.db.conn()).await?;
+    let updated = model.update(&state.db.autocommit()).await?;
     if new_hash.is_some() {
         team::revoke_sessions(state, id, me.session_id).await?;
     }

@@ -140,7 +140,7 @@ pub async fn insert_agent(state: &AppState, name: String, email: String, hash: S
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(state.db.conn())
+    .insert(&state.db.autocommit())
     .await?;
     state.realtime.team_changed(state).await?;
     Ok(model.into())
@@ -206,7 +206,7 @@ pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> 
     }
     let now = millis(state.now());
     model.updated_at = Set(now);
-    let model = model.update(state.db.conn()).await?;
+    let model = model.update(&state.db.autocommit()).await?;
     if input.active == Some(false) {
         revoke_sessions(state, id, None).await?;
     }
@@ -223,7 +223,7 @@ pub async fn revoke_sessions(state: &AppState, agent: AgentId, keep: Option<Uuid
     if let Some(keep) = keep {
         update = update.filter(agent_sessions::Column::Id.ne(keep));
     }
-    update.exec(state.db.conn()).await?;
+    update.exec(&state.db.autocommit()).await?;
     Ok(())
 }
 
@@ -270,7 +270,7 @@ pub async fn get_group(state: &AppState, id: GroupId) -> ApiResult<Group> {
 pub async fn create_group(state: &AppState, name: &str) -> ApiResult<Group> {
     let name = validate::required("name", name)?;
     let model = groups::ActiveModel { id: Set(Uuid::now_v7()), name: Set(name), created_at: Set(millis(state.now())) }
-        .insert(state.db.conn())
+        .insert(&state.db.autocommit())
         .await?;
     get_group(state, GroupId(model.id)).await
 }
@@ -282,7 +282,7 @@ pub async fn rename_group(state: &AppState, id: GroupId, name: &str) -> ApiResul
     let row = groups::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
     let mut model: groups::ActiveModel = row.into();
     model.name = Set(name);
-    model.update(state.db.conn()).await?;
+    model.update(&state.db.autocommit()).await?;
     get_group(state, id).await
 }
 

@@ -2,12 +2,13 @@
 //! messages and what the contact-form bot collects.
 
 use super::contacts::{contact_dto_event, validated_contact_fields};
-use super::messages::{self as msgs, NewMessage, append_conversation, card_preview};
+use super::messages::{self as msgs, append_conversation};
 use super::validate;
 use crate::auth::CurrentVisitor;
 use crate::auth::secrets::{self, VISITOR_PREFIX};
 use crate::clock::millis;
 use crate::db::WriteTxn;
+use crate::db::posts::PostTarget;
 use crate::entities::{contacts, conversations, visitor_sessions};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -125,81 +126,20 @@ pub async fn post(
     msgs::for_visitor(message).map(|m| (m, created)).ok_or(ApiError::NotFound)
 }
 
-/// Stores a visitor message: in their open conversation, reopening the latest
-/// one if it was closed, or in a new one. A retry with the same `client_id`
-/// returns the stored message (`false`).
+/// Stores a visitor message: in their latest conversation (reopened if it was
+/// closed), or in a new one. A retry with the same `client_id` returns the stored
+/// message (`false`). The writer checks the ban on the stored contact, so a
+/// socket opened before a ban can't slip a message past it.
 #[tracing::instrument(skip_all, fields(contact_id = %me.contact.id))]
 pub async fn post_message(
     state: &AppState,
     me: &CurrentVisitor,
     input: WidgetPostMessage,
 ) -> ApiResult<(Message, bool)> {
-    me.ensure_can_write()?;
-    let client_id = validate::client_id(&input.client_id)?;
-    let body = validate::message_body(&input.body, input.attachment_ids.len())?;
-    let contact = ContactId(me.contact.id);
-    if let Some(existing) = msgs::find_by_client_id(state.db.conn(), contact.0, &client_id).await? {
-        let message = msgs::to_dtos(state, vec![existing]).await?.pop();
-        return message.map(|m| (m, false)).ok_or(ApiError::NotFound);
-    }
-    let now = state.now();
-    let mut txn = state.db.write().await?;
-    let files = msgs::claim_attachments(&*txn, contact.0, &input.attachment_ids).await?;
-    let latest = conversations::Entity::find()
-        .filter(conversations::Column::ContactId.eq(contact.0))
-        .order_by_desc(conversations::Column::CreatedAt)
-        .order_by_desc(conversations::Column::Id)
-        .one(&*txn)
-        .await?;
-    let (conv, created) = match latest {
-        Some(conv) => (conv, false),
-        None => {
-            let id = insert_conversation(&mut txn, contact, now).await?;
-            let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
-            (conv, true)
-        }
-    };
-    let preview = card_preview(&body, files.len());
-    let new = NewMessage {
-        conversation: ConversationId(conv.id),
-        contact,
-        kind: MessageKind::Visitor,
-        agent_id: None,
-        author_id: Some(contact.0),
-        author_name: me.contact.name.clone(),
-        body,
-        client_id: Some(client_id.clone()),
-        attachments: files,
-    };
-    let message = match msgs::insert(state, &mut txn, new, now).await {
-        Ok(message) => message,
-        Err(ApiError::Conflict(_)) => {
-            // A concurrent retry of the same send got there first.
-            let existing = msgs::settle_duplicate(state, txn, contact.0, &client_id).await?;
-            let message = msgs::to_dtos(state, vec![existing]).await?.pop();
-            return message.map(|m| (m, false)).ok_or(ApiError::NotFound);
-        }
-        Err(e) => return Err(e),
-    };
-    let awaiting = conv.awaiting_reply_since.filter(|_| conv.status == "open").unwrap_or(millis(now));
-    let reopened = conv.status == "closed";
-    let mut model = conv.into_active_model();
-    model.status = Set("open".into());
-    model.closed_at = Set(None);
-    if reopened {
-        model.missed_at = Set(None);
-    }
-    model.awaiting_reply_since = Set(Some(awaiting));
-    model.last_visitor_message_at = Set(Some(millis(now)));
-    model.last_visitor_seq = Set(Some(message.seq));
-    model.last_activity_at = Set(millis(now));
-    model.last_message_preview = Set(preview);
-    let conv = model.update(&*txn).await?;
-    let _ = created;
-    append_conversation(&mut txn, ConversationId(conv.id), false, now).await?;
-    txn.commit().await?;
-    state.metrics.message_stored(MessageKind::Visitor);
-    Ok((message, true))
+    let author = msgs::Author { agent_id: None, author_id: me.contact.id, name: me.contact.name.clone() };
+    let input = msgs::PostInput { body: input.body, client_id: input.client_id, attachment_ids: input.attachment_ids };
+    let target = PostTarget::Visitor(ContactId(me.contact.id));
+    msgs::post(state, author, target, MessageKind::Visitor, input).await
 }
 
 /// Fills the visitor's own name, email and phone (contact-form bot, `setContact`).

@@ -1,13 +1,10 @@
 //! Reading the event log after a sequence, for clients that resume.
 
-use crate::clock::from_millis;
-use crate::db::EventScope;
 use crate::entities::events;
 use crate::error::ApiResult;
 use crate::events::StoredEvent;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use shared::events::Event;
-use shared::{ContactId, ConversationId};
+use shared::ContactId;
 
 /// Most events replayed on one resume; past that the client reloads over REST.
 pub const MAX_REPLAY: u64 = 2000;
@@ -60,21 +57,11 @@ pub async fn since(db: &impl ConnectionTrait, after: i64, visitor: Option<Contac
     }
     let mut replayed = Vec::with_capacity(rows.len());
     for row in rows {
-        let Ok(mut event) = serde_json::from_str::<Event>(&row.payload) else {
-            tracing::warn!(seq = row.seq, "skipping an event that does not parse");
-            continue;
-        };
-        event.set_seq(row.seq);
-        replayed.push(StoredEvent {
-            seq: row.seq,
-            scope: EventScope {
-                conversation: row.conversation_id.map(ConversationId),
-                contact: row.contact_id.map(ContactId),
-                agents_only: row.agents_only,
-            },
-            event,
-            created_at: from_millis(row.created_at),
-        });
+        let seq = row.seq;
+        match StoredEvent::from_row(row) {
+            Some(event) => replayed.push(event),
+            None => tracing::warn!(seq, "skipping an event that does not parse"),
+        }
     }
     let last = replayed.last().map_or(latest, |e| e.seq.max(latest));
     Ok(Replay::Events { events: replayed, last })

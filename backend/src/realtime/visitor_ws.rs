@@ -9,14 +9,13 @@ use super::router::VisitorItem;
 use super::session::{Gone, IDLE_TIMEOUT, Inbound, Outbox, PING_EVERY, RateLimit, ResumeQuery, receive};
 use crate::auth::{Caller, CurrentVisitor};
 use crate::domain::{messages, validate, widget};
-use crate::entities::{agents, contacts, conversations};
+use crate::entities::{agents, conversations};
 use crate::error::{ApiError, ApiResult};
 use crate::events::StoredEvent;
 use crate::metrics::SocketKind;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{AggregatedMessageStream, CloseCode};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::api::{ConversationStatus, WidgetPostMessage};
 use shared::events::Event;
@@ -64,7 +63,7 @@ pub async fn connect(
             page: presence.page,
         }));
         if let Some(page) = page {
-            save_page(&state, contact, &page).await;
+            save_page(&state, contact, &page);
         }
         let mut session =
             VisitorSession { state: state.clone(), me, seen: HashMap::new(), agent_names: HashMap::new() };
@@ -80,16 +79,8 @@ pub async fn connect(
     Ok(response)
 }
 
-async fn save_page(state: &AppState, contact: ContactId, page: &str) {
-    let result = contacts::Entity::update_many()
-        .col_expr(contacts::Column::CurrentPage, Expr::value(page.to_owned()))
-        .col_expr(contacts::Column::LastSeenAt, Expr::value(crate::clock::millis(state.now())))
-        .filter(contacts::Column::Id.eq(contact.0))
-        .exec(state.db.conn())
-        .await;
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "could not save the visitor's page");
-    }
+fn save_page(state: &AppState, contact: ContactId, page: &str) {
+    state.db.visitor_seen(contact, Some(page.to_owned()), crate::clock::millis(state.now()));
 }
 
 struct VisitorSession {
@@ -241,11 +232,7 @@ impl VisitorSession {
         match frame {
             VisitorClientFrame::Send { body, client_id, attachment_ids } => {
                 let input = WidgetPostMessage { body, client_id: client_id.clone(), attachment_ids };
-                let result = match self.refresh().await {
-                    Ok(()) => widget::post_message(&self.state, &self.me, input).await,
-                    Err(e) => Err(e),
-                };
-                match result {
+                match widget::post_message(&self.state, &self.me, input).await {
                     Ok((message, _)) => {
                         let (message_id, seq) = (message.id, message.seq);
                         match messages::for_visitor(message) {
@@ -278,23 +265,13 @@ impl VisitorSession {
                         online: true,
                         page: state.page,
                     }));
-                    save_page(&self.state, self.contact(), &url).await;
+                    save_page(&self.state, self.contact(), &url);
                     Ok(())
                 }
                 Ok(_) => Ok(()),
                 Err(e) => out.send(&error(e.code(), &e.to_string(), None)).await,
             },
         }
-    }
-
-    /// Reloads the visitor's contact (a ban may have happened since connecting).
-    async fn refresh(&mut self) -> ApiResult<()> {
-        let contact = contacts::Entity::find_by_id(self.me.contact.id)
-            .one(self.state.db.conn())
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        self.me.contact = contact;
-        Ok(())
     }
 
     async fn current_conversation(&self) -> ApiResult<Option<ConversationId>> {

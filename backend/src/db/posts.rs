@@ -1,0 +1,439 @@
+//! Messages, written many at a time: everything a batch of sends needs is read
+//! with a few queries (messages already stored under the same client ids, the
+//! conversations, the visitors' contacts), each send is decided in memory in
+//! order, and the rows go in with multi-row statements. A send that can't be
+//! stored (banned visitor, unknown conversation, file already attached) fails
+//! alone; if a statement fails, the batch's sends are written again one by one,
+//! so only the one at fault fails.
+
+use super::batch::Batch;
+use super::rows::{ContactRow, ConversationRow, select_rows};
+use super::unavailable;
+use crate::entities::{attachments, contacts, conversations, messages};
+use crate::error::{ApiError, ApiResult};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+use shared::api::{Attachment, Message, MessageKind};
+use shared::events::Event;
+use shared::{AgentId, ContactId, ConversationId, Dot, MessageId};
+use std::collections::{HashMap, HashSet};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+/// Rows per multi-row statement (well under both databases' parameter limits).
+const CHUNK: usize = 500;
+
+/// Where a message goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostTarget {
+    /// A conversation, by id (agents and integrators).
+    Conversation(ConversationId),
+    /// The visitor's latest conversation, reopened if closed, or a new one.
+    Visitor(ContactId),
+}
+
+/// A checked message, ready to store.
+#[derive(Clone, Debug)]
+pub struct NewPost {
+    /// Where it goes.
+    pub target: PostTarget,
+    /// Its id.
+    pub id: Uuid,
+    /// What it is.
+    pub kind: MessageKind,
+    /// The agent who wrote it.
+    pub agent_id: Option<AgentId>,
+    /// Whose client ids it uses (agent, API key or contact).
+    pub author_id: Uuid,
+    /// Name shown with it.
+    pub author_name: Option<String>,
+    /// Markdown.
+    pub body: String,
+    /// The rendered, sanitized HTML.
+    pub html: String,
+    /// The conversation card's preview after it.
+    pub preview: Option<String>,
+    /// The sender's id for retries.
+    pub client_id: String,
+    /// Files to attach: the author's, unattached when checked (checked again here).
+    pub attachments: Vec<Attachment>,
+    /// When, in milliseconds.
+    pub now: i64,
+}
+
+/// What became of a send.
+#[derive(Debug)]
+pub enum Posted {
+    /// Stored now.
+    New(Message),
+    /// Stored before under the same client id (a retry): the stored row.
+    Existing(messages::Model),
+    /// Sent twice in one batch: the first one, stored now.
+    Repeated(Message),
+}
+
+pub(super) struct PostJob {
+    pub post: NewPost,
+    pub reply: oneshot::Sender<ApiResult<Posted>>,
+}
+
+/// Writes `jobs` into the batch and arranges their answers.
+pub(super) async fn run(batch: &mut Batch, jobs: Vec<PostJob>) {
+    if jobs.is_empty() {
+        return;
+    }
+    let posts: Vec<&NewPost> = jobs.iter().map(|j| &j.post).collect();
+    match together(batch, &posts).await {
+        Ok(outcomes) => answer(batch, jobs.into_iter().zip(outcomes)),
+        Err(e) => {
+            tracing::warn!(error = %e, sends = jobs.len(), "a batch of sends failed; writing them one by one");
+            for job in jobs {
+                match together(batch, &[&job.post]).await {
+                    Ok(mut outcome) => answer(batch, std::iter::once(job).zip(outcome.pop())),
+                    Err(e) => {
+                        let _ = job.reply.send(Err(unavailable(e)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn answer(batch: &mut Batch, outcomes: impl Iterator<Item = (PostJob, ApiResult<Posted>)>) {
+    for (job, outcome) in outcomes {
+        match outcome {
+            Err(e) => {
+                let _ = job.reply.send(Err(e));
+            }
+            Ok(posted) => batch.on_commit(Box::new(move |committed| {
+                let _ = job.reply.send(committed.map(|()| posted).map_err(super::writer::clone_error));
+            })),
+        }
+    }
+}
+
+/// Decides and writes `posts` in a savepoint of the batch. On a failed statement
+/// the savepoint and the sequences it took are rolled back.
+async fn together(batch: &mut Batch, posts: &[&NewPost]) -> Result<Vec<ApiResult<Posted>>, DbErr> {
+    let (next_seq, events) = (batch.next_seq, batch.events.len());
+    let result = async {
+        let savepoint = batch.txn.begin().await?;
+        let known = Known::load(&savepoint, posts).await?;
+        let mut plan = Plan::default();
+        let mut outcomes = Vec::with_capacity(posts.len());
+        for post in posts {
+            outcomes.push(plan.add(batch, &known, post)?);
+        }
+        plan.write(&savepoint).await?;
+        savepoint.commit().await?;
+        Ok(outcomes)
+    }
+    .await;
+    if result.is_err() {
+        batch.next_seq = next_seq;
+        batch.events.truncate(events);
+    }
+    result
+}
+
+/// What the database already holds about a batch of sends.
+struct Known {
+    existing: HashMap<(Uuid, String), messages::Model>,
+    conversations: HashMap<Uuid, ConversationRow>,
+    latest: HashMap<Uuid, Uuid>,
+    contacts: HashMap<Uuid, ContactRow>,
+}
+
+impl Known {
+    async fn load(db: &impl ConnectionTrait, posts: &[&NewPost]) -> Result<Self, DbErr> {
+        let authors: HashSet<Uuid> = posts.iter().map(|p| p.author_id).collect();
+        let client_ids: HashSet<&str> = posts.iter().map(|p| p.client_id.as_str()).collect();
+        let wanted: HashSet<(Uuid, &str)> = posts.iter().map(|p| (p.author_id, p.client_id.as_str())).collect();
+        let existing = messages::Entity::find()
+            .filter(messages::Column::AuthorId.is_in(authors))
+            .filter(messages::Column::ClientId.is_in(client_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                let client_id = m.client_id.clone()?;
+                let author = m.author_id?;
+                wanted.contains(&(author, client_id.as_str())).then_some(((author, client_id), m))
+            })
+            .collect();
+        let by_id: HashSet<Uuid> = posts
+            .iter()
+            .filter_map(|p| match p.target {
+                PostTarget::Conversation(id) => Some(id.0),
+                PostTarget::Visitor(_) => None,
+            })
+            .collect();
+        let visitors: HashSet<Uuid> = posts
+            .iter()
+            .filter_map(|p| match p.target {
+                PostTarget::Visitor(contact) => Some(contact.0),
+                PostTarget::Conversation(_) => None,
+            })
+            .collect();
+        let mut conversations = HashMap::new();
+        let mut latest = HashMap::new();
+        if !by_id.is_empty() {
+            let rows = select_rows().filter(conversations::Column::Id.is_in(by_id)).into_model().all(db).await?;
+            conversations.extend(rows.into_iter().map(|r: ConversationRow| (r.id, r)));
+        }
+        let mut contacts = HashMap::new();
+        if !visitors.is_empty() {
+            for row in latest_of(db, &visitors).await? {
+                latest.insert(row.contact_id, row.id);
+                conversations.insert(row.id, row);
+            }
+            let rows: Vec<ContactRow> = contacts::Entity::find()
+                .select_only()
+                .columns([contacts::Column::Id, contacts::Column::Name, contacts::Column::Email])
+                .column(contacts::Column::BannedAt)
+                .filter(contacts::Column::Id.is_in(visitors))
+                .into_model()
+                .all(db)
+                .await?;
+            contacts.extend(rows.into_iter().map(|c| (c.id, c)));
+        }
+        Ok(Self { existing, conversations, latest, contacts })
+    }
+}
+
+/// The latest conversation of each of `contacts` (one query, on the contact index).
+async fn latest_of(db: &impl ConnectionTrait, contacts: &HashSet<Uuid>) -> Result<Vec<ConversationRow>, DbErr> {
+    let newer = Alias::new("newer");
+    let mine = |col: conversations::Column| Expr::col((conversations::Entity, col));
+    let theirs = |col: conversations::Column| Expr::col((newer.clone(), col));
+    let later = Query::select()
+        .expr(Expr::val(1))
+        .from_as(conversations::Entity, newer.clone())
+        .and_where(
+            theirs(conversations::Column::ContactId).equals((conversations::Entity, conversations::Column::ContactId)),
+        )
+        .cond_where(
+            Condition::any()
+                .add(theirs(conversations::Column::CreatedAt).gt(mine(conversations::Column::CreatedAt)))
+                .add(
+                    Condition::all()
+                        .add(theirs(conversations::Column::CreatedAt).eq(mine(conversations::Column::CreatedAt)))
+                        .add(theirs(conversations::Column::Id).gt(mine(conversations::Column::Id))),
+                ),
+        )
+        .to_owned();
+    select_rows()
+        .filter(conversations::Column::ContactId.is_in(contacts.iter().copied()))
+        .filter(Expr::exists(later).not())
+        .into_model()
+        .all(db)
+        .await
+}
+
+/// The rows a batch of sends writes, decided in order.
+#[derive(Default)]
+struct Plan {
+    /// Conversations as they are after the sends so far.
+    conversations: HashMap<Uuid, ConversationRow>,
+    created: Vec<Uuid>,
+    touched: Vec<Uuid>,
+    latest: HashMap<Uuid, Uuid>,
+    by_client: HashMap<(Uuid, String), Message>,
+    claimed: HashSet<Uuid>,
+    messages: Vec<messages::ActiveModel>,
+    files: Vec<(Uuid, Uuid, Vec<Uuid>)>,
+    events: Vec<crate::entities::events::ActiveModel>,
+}
+
+impl Plan {
+    fn add(&mut self, batch: &mut Batch, known: &Known, post: &NewPost) -> Result<ApiResult<Posted>, DbErr> {
+        let key = (post.author_id, post.client_id.clone());
+        let same_conversation = |conversation: Uuid| match post.target {
+            PostTarget::Conversation(id) => id.0 == conversation,
+            PostTarget::Visitor(_) => true,
+        };
+        let reused = || ApiError::Conflict("client_id was already used for another conversation".into());
+        if let Some(stored) = known.existing.get(&key) {
+            let outcome = if same_conversation(stored.conversation_id) {
+                Ok(Posted::Existing(stored.clone()))
+            } else {
+                Err(reused())
+            };
+            return Ok(outcome);
+        }
+        if let Some(first) = self.by_client.get(&key) {
+            let outcome = if same_conversation(first.conversation_id.0) {
+                Ok(Posted::Repeated(first.clone()))
+            } else {
+                Err(reused())
+            };
+            return Ok(outcome);
+        }
+        if let Some(file) = post.attachments.iter().find(|a| self.claimed.contains(&a.id.0)) {
+            return Ok(Err(ApiError::invalid(format!("attachment {} is not available", file.id.0))));
+        }
+        let conversation = match self.conversation_for(batch, known, post)? {
+            Ok(id) => id,
+            Err(e) => return Ok(Err(e)),
+        };
+        self.claimed.extend(post.attachments.iter().map(|a| a.id.0));
+        let Some(row) = self.conversations.get_mut(&conversation) else { return Ok(Err(ApiError::NotFound)) };
+        let contact = ContactId(row.contact_id);
+        let mut message = Message {
+            id: MessageId(post.id),
+            conversation_id: ConversationId(conversation),
+            kind: post.kind,
+            agent_id: post.agent_id,
+            author_name: post.author_name.clone(),
+            body: post.body.clone(),
+            html: post.html.clone(),
+            client_id: Some(post.client_id.clone()),
+            attachments: post.attachments.clone(),
+            created_at: crate::clock::from_millis(post.now),
+            seq: 0,
+        };
+        let agents_only = matches!(post.kind, MessageKind::Comment | MessageKind::System);
+        let scope =
+            super::EventScope { conversation: Some(ConversationId(conversation)), contact: Some(contact), agents_only };
+        let event = batch.event(Event::MessageCreated { message: message.clone() }, scope, post.now)?;
+        let seq = batch.next_seq - 1;
+        message.seq = seq;
+        self.events.push(event);
+        row.apply_message(post.kind, seq, post.preview.clone(), post.now);
+        let updated = Event::ConversationUpdated { conversation: row.to_dto(Dot::None) };
+        let scope = super::EventScope { agents_only: false, ..scope };
+        self.events.push(batch.event(updated, scope, post.now)?);
+        if !self.touched.contains(&conversation) && !self.created.contains(&conversation) {
+            self.touched.push(conversation);
+        }
+        self.messages.push(messages::ActiveModel {
+            id: Set(post.id),
+            conversation_id: Set(conversation),
+            kind: Set(crate::entities::messages::kind_name(post.kind).into()),
+            agent_id: Set(post.agent_id.map(|a| a.0)),
+            author_id: Set(Some(post.author_id)),
+            author_name: Set(post.author_name.clone()),
+            body: Set(post.body.clone()),
+            html: Set(post.html.clone()),
+            client_id: Set(Some(post.client_id.clone())),
+            seq: Set(seq),
+            created_at: Set(post.now),
+        });
+        if !post.attachments.is_empty() {
+            let ids = post.attachments.iter().map(|a: &Attachment| a.id.0).collect();
+            self.files.push((post.id, conversation, ids));
+        }
+        self.by_client.insert(key, message.clone());
+        Ok(Ok(Posted::New(message)))
+    }
+
+    /// The conversation `post` goes to, created (with its event) for a visitor who has none.
+    fn conversation_for(&mut self, batch: &mut Batch, known: &Known, post: &NewPost) -> Result<ApiResult<Uuid>, DbErr> {
+        let contact = match post.target {
+            PostTarget::Conversation(id) => {
+                if let std::collections::hash_map::Entry::Vacant(slot) = self.conversations.entry(id.0) {
+                    let Some(row) = known.conversations.get(&id.0) else { return Ok(Err(ApiError::NotFound)) };
+                    slot.insert(row.clone());
+                }
+                return Ok(Ok(id.0));
+            }
+            PostTarget::Visitor(contact) => contact.0,
+        };
+        let Some(person) = known.contacts.get(&contact) else { return Ok(Err(ApiError::Unauthorized)) };
+        if person.banned_at.is_some() {
+            return Ok(Err(ApiError::ContactBanned));
+        }
+        if let Some(id) = self.latest.get(&contact).or_else(|| known.latest.get(&contact)).copied() {
+            if !self.conversations.contains_key(&id)
+                && let Some(row) = known.conversations.get(&id)
+            {
+                self.conversations.insert(id, row.clone());
+            }
+            return Ok(Ok(id));
+        }
+        let id = Uuid::now_v7();
+        let row = ConversationRow::new_open(id, person, post.now);
+        let scope = super::EventScope {
+            conversation: Some(ConversationId(id)),
+            contact: Some(ContactId(contact)),
+            agents_only: false,
+        };
+        self.events.push(batch.event(
+            Event::ConversationCreated { conversation: row.to_dto(Dot::None) },
+            scope,
+            post.now,
+        )?);
+        self.conversations.insert(id, row);
+        self.created.push(id);
+        self.latest.insert(contact, id);
+        Ok(Ok(id))
+    }
+
+    async fn write(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        let created: Vec<conversations::ActiveModel> =
+            self.created.iter().filter_map(|id| self.conversations.get(id)).map(|row| active(row.model())).collect();
+        for chunk in chunks(created) {
+            conversations::Entity::insert_many(chunk).exec_without_returning(db).await?;
+        }
+        for id in &self.touched {
+            let Some(row) = self.conversations.get(id) else { continue };
+            update_conversation(db, row).await?;
+        }
+        for chunk in chunks(self.messages) {
+            messages::Entity::insert_many(chunk).exec_without_returning(db).await?;
+        }
+        for (message, conversation, files) in self.files {
+            let count = files.len() as u64;
+            let claimed = attachments::Entity::update_many()
+                .col_expr(attachments::Column::MessageId, Expr::value(message))
+                .col_expr(attachments::Column::ConversationId, Expr::value(conversation))
+                .filter(attachments::Column::Id.is_in(files))
+                .filter(attachments::Column::MessageId.is_null())
+                .exec(db)
+                .await?;
+            if claimed.rows_affected != count {
+                return Err(DbErr::Custom("an attachment was claimed by another message".into()));
+            }
+        }
+        for chunk in chunks(self.events) {
+            crate::entities::events::Entity::insert_many(chunk).exec_without_returning(db).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn update_conversation(db: &impl ConnectionTrait, row: &ConversationRow) -> Result<(), DbErr> {
+    use conversations::Column as C;
+    let result = conversations::Entity::update_many()
+        .col_expr(C::Status, Expr::value(row.status.clone()))
+        .col_expr(C::ClosedAt, Expr::value(row.closed_at))
+        .col_expr(C::AwaitingReplySince, Expr::value(row.awaiting_reply_since))
+        .col_expr(C::LastVisitorMessageAt, Expr::value(row.last_visitor_message_at))
+        .col_expr(C::LastVisitorSeq, Expr::value(row.last_visitor_seq))
+        .col_expr(C::MissedAt, Expr::value(row.missed_at))
+        .col_expr(C::LastActivityAt, Expr::value(row.last_activity_at))
+        .col_expr(C::LastMessagePreview, Expr::value(row.last_message_preview.clone()))
+        .filter(C::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 { Ok(()) } else { Err(DbErr::RecordNotUpdated) }
+}
+
+fn active(model: conversations::Model) -> conversations::ActiveModel {
+    use sea_orm::IntoActiveModel;
+    sea_orm::ActiveModelTrait::reset_all(model.into_active_model())
+}
+
+fn chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
+    let mut out = Vec::with_capacity(rows.len().div_ceil(CHUNK));
+    while rows.len() > CHUNK {
+        let rest = rows.split_off(CHUNK);
+        out.push(std::mem::replace(&mut rows, rest));
+    }
+    if !rows.is_empty() {
+        out.push(rows);
+    }
+    out
+}

@@ -1,0 +1,182 @@
+//! The writer task: takes the jobs waiting in its queue as one batch, runs them
+//! in one transaction, commits once, then answers each job and publishes the
+//! batch's events. A bounded queue: when it is full, writers are told to retry
+//! (`unavailable`) instead of piling up memory.
+
+use super::batch::{self, Batch};
+use super::posts::{self, NewPost, PostJob, Posted};
+use super::txn::{Turn, WriteTxn};
+use crate::error::{ApiError, ApiResult};
+use crate::events::EventBus;
+use crate::metrics::Metrics;
+use sea_orm::DatabaseConnection;
+use shared::ContactId;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// How the writer batches.
+#[derive(Clone, Copy, Debug)]
+pub struct WriterConfig {
+    /// Jobs that may wait for the writer; beyond that, writes answer `unavailable`.
+    pub queue: usize,
+    /// Most jobs in one transaction.
+    pub max_batch: usize,
+}
+
+impl Default for WriterConfig {
+    fn default() -> Self {
+        Self { queue: 16_384, max_batch: 2048 }
+    }
+}
+
+/// A unit of work for the writer.
+pub(super) enum Job {
+    /// A caller wants a savepoint of the batch's transaction.
+    Turn(oneshot::Sender<Turn>),
+    /// A message to store.
+    Post(PostJob),
+    /// A visitor was seen on a page.
+    VisitorSeen { contact: ContactId, page: Option<String>, at: i64 },
+}
+
+/// The sending side of the writer's queue.
+#[derive(Clone)]
+pub(super) struct Handle {
+    jobs: mpsc::Sender<Job>,
+    depth: Arc<AtomicUsize>,
+}
+
+impl Handle {
+    /// Starts the writer task on `conn`.
+    pub fn spawn(conn: DatabaseConnection, bus: EventBus, config: WriterConfig, metrics: Metrics) -> Self {
+        let (jobs, queue) = mpsc::channel(config.queue.max(1));
+        let depth = Arc::new(AtomicUsize::new(0));
+        let max_batch = config.max_batch.max(1);
+        let writer = Writer { conn, bus, queue, depth: depth.clone(), max_batch, metrics };
+        tokio::spawn(writer.run());
+        Self { jobs, depth }
+    }
+
+    fn submit(&self, job: Job) -> ApiResult<()> {
+        match self.jobs.try_send(job) {
+            Ok(()) => {
+                self.depth.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!("the write queue is full; asking the caller to retry");
+                Err(ApiError::Unavailable)
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(ApiError::Unavailable),
+        }
+    }
+
+    /// Waits for a turn in a batch.
+    pub async fn turn(&self) -> ApiResult<WriteTxn> {
+        let (give, turn) = oneshot::channel();
+        self.submit(Job::Turn(give))?;
+        let turn = turn.await.map_err(|_| ApiError::Unavailable)?;
+        Ok(WriteTxn::new(turn))
+    }
+
+    /// Stores a message; answers once it is durable.
+    pub async fn post(&self, post: NewPost) -> ApiResult<Posted> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Post(PostJob { post, reply }))?;
+        answer.await.map_err(|_| ApiError::Unavailable)?
+    }
+
+    /// Queues a visitor's page and last-seen time; nothing waits for it.
+    pub fn visitor_seen(&self, contact: ContactId, page: Option<String>, at: i64) {
+        if self.submit(Job::VisitorSeen { contact, page, at }).is_err() {
+            tracing::debug!("dropped a visitor's page update: the write queue is full");
+        }
+    }
+
+    /// Jobs waiting now.
+    pub fn depth(&self) -> usize {
+        self.depth.load(Ordering::Relaxed)
+    }
+}
+
+struct Writer {
+    conn: DatabaseConnection,
+    bus: EventBus,
+    queue: mpsc::Receiver<Job>,
+    depth: Arc<AtomicUsize>,
+    max_batch: usize,
+    metrics: Metrics,
+}
+
+impl Writer {
+    async fn run(mut self) {
+        let mut jobs = Vec::with_capacity(self.max_batch);
+        while self.queue.recv_many(&mut jobs, self.max_batch).await > 0 {
+            self.depth.fetch_sub(jobs.len(), Ordering::Relaxed);
+            let failed = self.run_batch(std::mem::take(&mut jobs)).await;
+            if failed {
+                // The database is unreachable or refusing: don't spin on it.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+
+    /// Runs one batch; `true` if it could not be committed.
+    async fn run_batch(&self, jobs: Vec<Job>) -> bool {
+        let size = jobs.len();
+        let mut batch = match Batch::begin(&self.conn).await {
+            Ok(batch) => batch,
+            Err(e) => {
+                let err = super::unavailable(e);
+                fail_all(jobs, &err);
+                return true;
+            }
+        };
+        let mut posts = Vec::new();
+        let mut seen = Vec::new();
+        for job in jobs {
+            match job {
+                Job::Post(post) => posts.push(post),
+                Job::VisitorSeen { contact, page, at } => seen.push((contact, page, at)),
+                Job::Turn(give) => {
+                    // Messages queued before this turn are written before it.
+                    posts::run(&mut batch, std::mem::take(&mut posts)).await;
+                    batch.take_turn(give).await;
+                }
+            }
+        }
+        posts::run(&mut batch, posts).await;
+        batch::record_visitors_seen(&mut batch, seen).await;
+        let committing = std::time::Instant::now();
+        match batch.commit().await {
+            Ok(events) => {
+                self.metrics.commit(size, committing.elapsed());
+                self.bus.publish(events);
+                false
+            }
+            Err(_) => true,
+        }
+    }
+}
+
+fn fail_all(jobs: Vec<Job>, err: &ApiError) {
+    for job in jobs {
+        match job {
+            Job::Post(post) => {
+                let _ = post.reply.send(Err(clone_error(err)));
+            }
+            // Dropping the sender tells the waiting caller the turn failed.
+            Job::Turn(_) | Job::VisitorSeen { .. } => {}
+        }
+    }
+}
+
+/// The retryable errors a batch fails with are plain values.
+pub(super) fn clone_error(err: &ApiError) -> ApiError {
+    match err {
+        ApiError::Unavailable => ApiError::Unavailable,
+        other => ApiError::Internal(anyhow::anyhow!("{other}")),
+    }
+}
