@@ -28,6 +28,14 @@ frontend: wasm-tools
 migrate:
     cargo run --release -p backend --bin natter -- migrate
 
+# Back up the SQLite database and its attachments to one tar file (safe while Natter runs).
+backup FILE:
+    cargo run --release -p backend --bin natter -- backup {{FILE}}
+
+# Restore a backup into the data dir (stop Natter first; --force replaces a database, kept beside).
+restore FILE *ARGS:
+    cargo run --release -p backend --bin natter -- restore {{FILE}} {{ARGS}}
+
 # Every test: unit tests, the API suite on SQLite and PostgreSQL, and the browser tests.
 test: frontend browser
     cargo test --workspace

@@ -1,6 +1,6 @@
 //! Settings: a typed value built from defaults, environment variables and flags.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -35,62 +35,95 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Subcommand, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Run migrations, then serve (the default).
     Serve,
     /// Run the database migrations and exit.
     Migrate,
+    /// Write a consistent copy of the SQLite database and its attachments to one
+    /// tar file, safely while the server runs.
+    Backup {
+        /// The archive to write (replaced if it exists).
+        file: PathBuf,
+    },
+    /// Restore a `natter backup` archive into the data dir (stop the server first).
+    Restore {
+        /// The archive to read.
+        file: PathBuf,
+        /// Replace an existing database (it is kept beside, renamed).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
-/// Everything the server can be told.
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, with the request id of the request it belongs to.
+    Json,
+}
+
+/// Everything the server can be told (flags may follow the subcommand).
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Address to listen on (port 0 picks a free port).
-    #[arg(long, env = "NATTER_BIND", default_value = "127.0.0.1:8080")]
+    #[arg(long, global = true, env = "NATTER_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
     /// Directory for the SQLite database, attachments and the generated JWT secret.
-    #[arg(long, env = "NATTER_DATA_DIR", default_value = "./data")]
+    #[arg(long, global = true, env = "NATTER_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
     /// Database URL (`sqlite://…` or `postgres://…`); default: SQLite file in the data dir.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, global = true, env = "DATABASE_URL")]
     pub database_url: Option<Secret>,
     /// Public base URL of this server, used in links (for example `https://chat.example.com`).
-    #[arg(long, env = "NATTER_PUBLIC_URL")]
+    #[arg(long, global = true, env = "NATTER_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Email of the admin created on first start.
-    #[arg(long, env = "NATTER_ADMIN_EMAIL")]
+    #[arg(long, global = true, env = "NATTER_ADMIN_EMAIL")]
     pub admin_email: Option<String>,
     /// Password of the admin created on first start; generated and printed once when unset.
-    #[arg(long, env = "NATTER_ADMIN_PASSWORD")]
+    #[arg(long, global = true, env = "NATTER_ADMIN_PASSWORD")]
     pub admin_password: Option<Secret>,
     /// Secret that signs access tokens; generated and kept in the data dir when unset.
-    #[arg(long, env = "NATTER_JWT_SECRET")]
+    #[arg(long, global = true, env = "NATTER_JWT_SECRET")]
     pub jwt_secret: Option<Secret>,
     /// Seconds an unanswered visitor message waits before the conversation turns red.
-    #[arg(long, env = "NATTER_MISSED_AFTER_SECS", default_value_t = 30)]
+    #[arg(long, global = true, env = "NATTER_MISSED_AFTER_SECS", default_value_t = 30)]
     pub missed_after_secs: u64,
     /// Largest accepted attachment, in bytes.
-    #[arg(long, env = "NATTER_MAX_UPLOAD_BYTES", default_value_t = shared::limits::DEFAULT_MAX_UPLOAD_BYTES)]
+    #[arg(long, global = true, env = "NATTER_MAX_UPLOAD_BYTES", default_value_t = shared::limits::DEFAULT_MAX_UPLOAD_BYTES)]
     pub max_upload_bytes: u64,
     /// New visitor sessions (each makes a contact) allowed per IP address every 10 minutes; 0: no limit.
-    #[arg(long, env = "NATTER_NEW_VISITORS_PER_IP", default_value_t = 100)]
+    #[arg(long, global = true, env = "NATTER_NEW_VISITORS_PER_IP", default_value_t = 100)]
     pub new_visitors_per_ip: u32,
     /// Days a visitor session may go unused before it ends (the widget then starts a new one).
     #[arg(long, env = "NATTER_VISITOR_SESSION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
     pub visitor_session_days: u32,
     /// Origins allowed to open WebSockets and embed the widget, comma-separated.
-    #[arg(long, env = "NATTER_ALLOWED_ORIGINS", value_delimiter = ',')]
+    #[arg(long, global = true, env = "NATTER_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
     /// Directory of the built agent inbox (`index.html` and `assets/`), made by `just frontend`.
-    #[arg(long, env = "NATTER_WEB_DIR", default_value = "./dist/inbox")]
+    #[arg(long, global = true, env = "NATTER_WEB_DIR", default_value = "./dist/inbox")]
     pub web_dir: PathBuf,
     /// Writes that may wait for the database writer; beyond that, writes answer 503 `unavailable`.
     #[arg(long, env = "NATTER_WRITE_QUEUE", default_value_t = 16_384)]
     pub write_queue: usize,
     /// Log filter (tracing's `EnvFilter` syntax).
-    #[arg(long, env = "NATTER_LOG", default_value = "info")]
+    #[arg(long, global = true, env = "NATTER_LOG", default_value = "info")]
     pub log: String,
+    /// Log format: `text` or `json` (one object per line).
+    #[arg(long, global = true, env = "NATTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Bearer token required by `GET /metrics`; open to anyone who can reach it when unset.
+    #[arg(long, global = true, env = "NATTER_METRICS_TOKEN")]
+    pub metrics_token: Option<Secret>,
+    /// Days the event log keeps events for resuming clients; 0 keeps them for ever.
+    #[arg(long, global = true, env = "NATTER_EVENT_RETENTION_DAYS", default_value_t = 30)]
+    pub event_retention_days: u32,
 }
 
 impl Settings {
@@ -112,6 +145,9 @@ impl Settings {
             web_dir: PathBuf::from("./dist/inbox"),
             write_queue: 16_384,
             log: "info".into(),
+            log_format: LogFormat::Text,
+            metrics_token: None,
+            event_retention_days: 30,
         }
     }
 
@@ -148,6 +184,7 @@ mod tests {
         let mut s = Settings::for_data_dir("d".into());
         s.database_url = Some(Secret("postgres://u:hunter2@h/db".into()));
         s.jwt_secret = Some(Secret("hunter2".into()));
+        s.metrics_token = Some(Secret("hunter2".into()));
         assert!(!format!("{s:?}").contains("hunter2"));
     }
 

@@ -137,6 +137,11 @@ impl EventBus {
         self.sender.subscribe()
     }
 
+    /// Events published that the slowest listener has not taken yet.
+    pub fn lag(&self) -> usize {
+        self.sender.len()
+    }
+
     /// Publishes committed events, which come in sequence order.
     pub fn publish(&self, events: Vec<StoredEvent>) {
         for event in events {

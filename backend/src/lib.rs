@@ -2,6 +2,7 @@
 //! [`startup::Application`].
 
 pub mod auth;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -9,7 +10,9 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod metrics;
 pub mod realtime;
+pub mod retention;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -1,4 +1,5 @@
 use backend::config::{Cli, Command};
+use backend::metrics::Metrics;
 use backend::startup::{Application, migrate};
 use clap::Parser;
 
@@ -10,11 +11,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    backend::telemetry::init(&cli.settings.log);
+    backend::telemetry::init(&cli.settings.log, cli.settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
-            migrate(&cli.settings).await?;
+            migrate(&cli.settings, &Metrics::new()?).await?;
             tracing::info!("migrations applied");
+        }
+        Command::Backup { file } => {
+            let report = backend::backup::create(&cli.settings, &file).await?;
+            tracing::info!(file = %file.display(), attachments = report.attachments, "backup written");
+        }
+        Command::Restore { file, force } => {
+            let report = backend::backup::restore(&cli.settings, &file, force).await?;
+            tracing::info!(attachments = report.attachments, "backup restored");
         }
         Command::Serve => {
             let app = Application::build(cli.settings).await?;

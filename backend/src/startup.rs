@@ -4,14 +4,15 @@
 use crate::auth::claims::JwtKeys;
 use crate::auth::throttle::{LoginThrottle, RateWindow};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Settings;
+use crate::config::{LogFormat, Settings};
 use crate::db::Db;
 use crate::domain::sessions;
 use crate::events::EventBus;
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::storage::Storage;
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use migrations::{Migrator, MigratorTrait};
 use std::net::TcpListener;
@@ -25,9 +26,9 @@ pub struct Application {
 }
 
 /// Connects to the database and runs every pending migration.
-pub async fn migrate(settings: &Settings) -> anyhow::Result<Db> {
+pub async fn migrate(settings: &Settings, metrics: &Metrics) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&settings.data_dir)?;
-    let db = Db::connect(&settings.database_url(), EventBus::default(), settings.writer()).await?;
+    let db = Db::connect(&settings.database_url(), EventBus::default(), settings.writer(), metrics.clone()).await?;
     Migrator::up(db.migration_conn(), None).await?;
     Ok(db)
 }
@@ -40,8 +41,10 @@ impl Application {
 
     /// As [`Application::build`], with an injected clock.
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let db = migrate(&settings).await?;
+        let metrics = Metrics::new()?;
+        let db = migrate(&settings, &metrics).await?;
         let state = AppState {
+            metrics,
             realtime: Arc::default(),
             jwt: JwtKeys::load(&settings)?,
             storage: Storage::local(&settings.data_dir.join("files"))?,
@@ -52,10 +55,15 @@ impl Application {
             db,
         };
         if let Some((email, password)) = sessions::bootstrap_admin(&state).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-            // Printed once, on the first start, so the owner can log in.
-            println!("Created the first admin: {email} / {password}  (change it after logging in)");
+            // Shown once, on the first start, so the owner can log in.
+            if state.settings.log_format == LogFormat::Json {
+                tracing::warn!(email, password, "created the first admin; change the password after logging in");
+            } else {
+                println!("Created the first admin: {email} / {password}  (change it after logging in)");
+            }
         }
         crate::realtime::rules::spawn(state.clone());
+        crate::retention::spawn(state.clone());
         state.realtime.visitors.spawn_dispatcher(state.db.bus());
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
@@ -65,7 +73,7 @@ impl Application {
                 .app_data(data.clone())
                 .wrap(Compress::default())
                 .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(from_fn(crate::telemetry::trace_requests))
                 .configure(crate::routes::configure)
                 .default_service(web::to(crate::routes::fallback))
         })

@@ -5,6 +5,7 @@ use crate::auth::throttle::{LoginThrottle, RateWindow};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::metrics::Metrics;
 use crate::storage::Storage;
 use shared::Timestamp;
 use std::sync::Arc;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     /// New visitor sessions per address.
     pub new_visitors: RateWindow,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
     /// Sessions, presence and signals.
     pub realtime: Arc<crate::realtime::Realtime>,
 }

@@ -13,6 +13,7 @@ mod m20261125_000004_create_workspace_tables;
 mod m20261125_000005_create_events;
 mod m20261126_000006_create_widget_settings;
 mod m20261129_000010_add_visitor_session_last_used;
+mod m20261129_000020_create_event_log_horizon;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_create_events::Migration),
             Box::new(m20261126_000006_create_widget_settings::Migration),
             Box::new(m20261129_000010_add_visitor_session_last_used::Migration),
+            Box::new(m20261129_000020_create_event_log_horizon::Migration),
         ]
     }
 }

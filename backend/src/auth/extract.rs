@@ -90,7 +90,8 @@ pub enum Caller {
     Visitor(CurrentVisitor),
 }
 
-fn bearer(req: &HttpRequest) -> ApiResult<String> {
+/// The token of `Authorization: Bearer <token>`.
+pub fn bearer(req: &HttpRequest) -> ApiResult<String> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or(ApiError::Unauthorized)?;
     let value = value.to_str().map_err(|_| ApiError::Unauthorized)?;
     let token =

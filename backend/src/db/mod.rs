@@ -23,6 +23,7 @@ mod writer;
 
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventBus;
+use crate::metrics::Metrics;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use shared::{ContactId, ConversationId};
 use std::time::Duration;
@@ -52,13 +53,13 @@ pub struct EventScope {
 impl Db {
     /// Connects (creating the SQLite file if needed) and starts the writer,
     /// without running migrations.
-    pub async fn connect(url: &str, bus: EventBus, config: WriterConfig) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, bus: EventBus, config: WriterConfig, metrics: Metrics) -> anyhow::Result<Self> {
         let sqlite = url.starts_with("sqlite:");
         let write = Database::connect(options(url, sqlite, 1)).await?;
         // SQLite readers run beside the one writer (WAL); they can't write, so no
         // write can slip past the writer and meet `SQLITE_BUSY` under load.
         let read = if sqlite { Database::connect(options(url, sqlite, 4)).await? } else { write.clone() };
-        let writer = writer::Handle::spawn(write.clone(), bus.clone(), config);
+        let writer = writer::Handle::spawn(write.clone(), bus.clone(), config, metrics);
         if sqlite {
             checkpoint::spawn(Database::connect(options(url, sqlite, 1)).await?);
         }

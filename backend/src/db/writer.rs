@@ -8,6 +8,7 @@ use super::posts::{self, NewPost, PostJob, Posted};
 use super::txn::{Turn, WriteTxn};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventBus;
+use crate::metrics::Metrics;
 use sea_orm::DatabaseConnection;
 use shared::ContactId;
 use std::sync::Arc;
@@ -52,10 +53,11 @@ pub(super) struct Handle {
 
 impl Handle {
     /// Starts the writer task on `conn`.
-    pub fn spawn(conn: DatabaseConnection, bus: EventBus, config: WriterConfig) -> Self {
+    pub fn spawn(conn: DatabaseConnection, bus: EventBus, config: WriterConfig, metrics: Metrics) -> Self {
         let (jobs, queue) = mpsc::channel(config.queue.max(1));
         let depth = Arc::new(AtomicUsize::new(0));
-        let writer = Writer { conn, bus, queue, depth: depth.clone(), max_batch: config.max_batch.max(1) };
+        let max_batch = config.max_batch.max(1);
+        let writer = Writer { conn, bus, queue, depth: depth.clone(), max_batch, metrics };
         tokio::spawn(writer.run());
         Self { jobs, depth }
     }
@@ -108,6 +110,7 @@ struct Writer {
     queue: mpsc::Receiver<Job>,
     depth: Arc<AtomicUsize>,
     max_batch: usize,
+    metrics: Metrics,
 }
 
 impl Writer {
@@ -150,15 +153,16 @@ impl Writer {
         }
         posts::run(&mut batch, posts).await;
         batch::record_visitors_seen(&mut batch, seen).await;
-        let started = std::time::Instant::now();
+        let committing = std::time::Instant::now();
         let result = batch.commit().await;
-        let took = started.elapsed();
+        let took = committing.elapsed();
         if t0.elapsed() > SLOW_BATCH {
             let (commit_ms, total_ms) = (took.as_millis() as u64, t0.elapsed().as_millis() as u64);
             tracing::warn!(commit_ms, total_ms, size, "a slow write batch");
         }
         match result {
             Ok(events) => {
+                self.metrics.commit(size, took);
                 self.bus.publish(events);
                 false
             }

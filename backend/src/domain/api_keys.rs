@@ -33,6 +33,7 @@ impl From<api_keys::Model> for ApiKey {
 }
 
 /// Creates a key; its secret is in the answer and nowhere else.
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, input: CreateApiKey) -> ApiResult<CreatedApiKey> {
     let name = validate::required("name", &input.name)?;
     let secret = secrets::generate(API_KEY_PREFIX);
@@ -62,6 +63,7 @@ pub async fn list(state: &AppState, cursor: Option<String>, limit: u64) -> ApiRe
 }
 
 /// Revokes a key; it stops working at once.
+#[tracing::instrument(skip_all, fields(api_key_id = %id))]
 pub async fn revoke(state: &AppState, id: ApiKeyId) -> ApiResult<ApiKey> {
     let key = api_keys::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
     if key.revoked_at.is_some() {

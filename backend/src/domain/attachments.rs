@@ -68,6 +68,7 @@ fn clean_filename(name: Option<&str>) -> String {
 
 /// Stores every file of a multipart upload for `uploader`. A file over the limit
 /// fails the whole request with 413 and nothing from it is kept.
+#[tracing::instrument(skip_all, fields(uploader = %uploader))]
 pub async fn upload(state: &AppState, uploader: Uuid, mut payload: Multipart) -> ApiResult<Vec<Attachment>> {
     let max = state.settings.max_upload_bytes;
     let mut received: Vec<(String, Bytes)> = Vec::new();
@@ -146,6 +147,7 @@ async fn store_one(state: &AppState, uploader: Uuid, filename: String, bytes: By
 
 /// The attachment and its bytes, if `caller` may see it: agents see every file;
 /// a visitor sees their own uploads and files on replies in their conversations.
+#[tracing::instrument(skip_all, fields(attachment_id = %id))]
 pub async fn download(state: &AppState, caller: &Caller, id: AttachmentId) -> ApiResult<(attachments::Model, Bytes)> {
     let db = state.db.conn();
     let file = attachments::Entity::find_by_id(id.0).one(db).await?.ok_or(ApiError::NotFound)?;

@@ -136,6 +136,7 @@ pub struct ContactsQuery {
 }
 
 /// Lists contacts, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, query: ContactsQuery) -> ApiResult<Page<Contact>> {
     let limit = validate::page_size(query.limit);
     let mut select = contacts::Entity::find();
@@ -162,6 +163,7 @@ pub async fn list(state: &AppState, query: ContactsQuery) -> ApiResult<Page<Cont
 }
 
 /// A contact and its latest conversations.
+#[tracing::instrument(skip_all, fields(contact_id = %id))]
 pub async fn detail(state: &AppState, me: &CurrentAgent, id: ContactId) -> ApiResult<ContactDetail> {
     let contact = load(state, id).await?;
     let conversations = super::conversations::of_contact(state, me, id).await?;
@@ -169,6 +171,7 @@ pub async fn detail(state: &AppState, me: &CurrentAgent, id: ContactId) -> ApiRe
 }
 
 /// Creates a contact.
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, input: CreateContact) -> ApiResult<Contact> {
     let fields = validated_contact_fields(input.name.as_deref(), input.email.as_deref(), input.phone.as_deref())?;
     let notes = validate::optional("notes", input.notes.as_deref(), MAX_NOTES_CHARS)?.flatten();
@@ -201,6 +204,7 @@ pub async fn create(state: &AppState, input: CreateContact) -> ApiResult<Contact
 }
 
 /// Changes a contact's details and attributes.
+#[tracing::instrument(skip_all, fields(contact_id = %id))]
 pub async fn update(state: &AppState, id: ContactId, input: UpdateContact) -> ApiResult<Contact> {
     let fields = validated_contact_fields(input.name.as_deref(), input.email.as_deref(), input.phone.as_deref())?;
     let notes = validate::optional("notes", input.notes.as_deref(), MAX_NOTES_CHARS)?;
@@ -225,6 +229,7 @@ pub async fn update(state: &AppState, id: ContactId, input: UpdateContact) -> Ap
 }
 
 /// Bans (`true`) or unbans a contact.
+#[tracing::instrument(skip_all, fields(contact_id = %id, banned))]
 pub async fn set_banned(state: &AppState, id: ContactId, banned: bool) -> ApiResult<Contact> {
     let now = state.now();
     let mut txn = state.db.write().await?;

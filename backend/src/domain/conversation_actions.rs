@@ -22,6 +22,7 @@ async fn load(state: &AppState, id: ConversationId) -> ApiResult<conversations::
 
 /// Posts a reply or a comment. A retry with the same `client_id` returns the stored
 /// message (`false`: nothing new was stored).
+#[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn post(
     state: &AppState,
     me: &CurrentAgent,
@@ -38,11 +39,13 @@ pub async fn post(
 }
 
 /// Closes a conversation (idempotent).
+#[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn close(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
     set_status(state, me, id, "closed").await
 }
 
 /// Reopens a conversation (idempotent).
+#[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn reopen(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
     set_status(state, me, id, "open").await
 }
@@ -71,6 +74,7 @@ async fn set_status(state: &AppState, me: &CurrentAgent, id: ConversationId, sta
 }
 
 /// Assigns an agent and/or a group, or nobody.
+#[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn assign(
     state: &AppState,
     me: &CurrentAgent,
@@ -121,6 +125,7 @@ pub async fn assign(
 }
 
 /// Marks the conversation read by the calling agent (clears their purple dot).
+#[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
     let agent = me.agent_id.ok_or_else(|| ApiError::invalid("only agents have read state"))?;
     load(state, id).await?;
@@ -151,6 +156,7 @@ pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) 
 
 /// Deletes a conversation with its messages, attachments (rows and files) and its
 /// events, leaving one `conversation.deleted` event.
+#[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn delete(state: &AppState, id: ConversationId) -> ApiResult<()> {
     let now = state.now();
     let mut txn = state.db.write().await?;
@@ -171,6 +177,7 @@ pub async fn delete(state: &AppState, id: ConversationId) -> ApiResult<()> {
 }
 
 /// Starts a conversation with a contact (integrators).
+#[tracing::instrument(skip_all, fields(contact_id = %contact))]
 pub async fn create(state: &AppState, me: &CurrentAgent, contact: ContactId) -> ApiResult<Conversation> {
     super::contacts::load(state, contact).await?;
     let now = state.now();

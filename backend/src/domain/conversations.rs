@@ -81,6 +81,7 @@ pub async fn with_dots(state: &AppState, me: &CurrentAgent, rows: &[Conversation
 }
 
 /// One conversation with the caller's dot.
+#[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn get(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
     let row = find_row(state.db.conn(), id).await?;
     with_dots(state, me, std::slice::from_ref(&row)).await?.pop().ok_or(ApiError::NotFound)
@@ -117,6 +118,7 @@ fn parse_cursor(cursor: &str) -> ApiResult<(i64, Uuid)> {
 }
 
 /// Lists conversations, most recent activity first.
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiResult<Page<Conversation>> {
     let db = state.db.conn();
     let limit = super::validate::page_size(query.limit);
@@ -198,6 +200,7 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
 }
 
 /// The latest conversations of a contact (for the contact panel).
+#[tracing::instrument(skip_all, fields(contact_id = %contact))]
 pub async fn of_contact(state: &AppState, me: &CurrentAgent, contact: ContactId) -> ApiResult<Vec<Conversation>> {
     let rows = select_rows()
         .filter(conversations::Column::ContactId.eq(contact.0))

@@ -64,7 +64,10 @@ pub async fn post(
         now: millis(state.now()),
     };
     match state.db.post(post).await? {
-        Posted::New(message) => Ok((message, true)),
+        Posted::New(message) => {
+            state.metrics.message_stored(kind);
+            Ok((message, true))
+        }
         Posted::Repeated(message) => Ok((message, false)),
         Posted::Existing(row) => Ok((to_dtos(state, vec![row]).await?.pop().ok_or(ApiError::NotFound)?, false)),
     }
@@ -195,6 +198,7 @@ pub struct MessagesQuery {
 }
 
 /// A conversation's messages for agents: newest first, paging back in time.
+#[tracing::instrument(skip_all, fields(conversation_id = %conversation))]
 pub async fn list(state: &AppState, conversation: ConversationId, query: MessagesQuery) -> ApiResult<Page<Message>> {
     find_row(state.db.conn(), conversation).await?;
     let limit = super::validate::page_size(query.limit);

@@ -67,6 +67,7 @@ pub struct SavedRepliesQuery {
 }
 
 /// Lists saved replies by shortcut.
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, query: SavedRepliesQuery) -> ApiResult<Page<SavedReply>> {
     let limit = validate::page_size(query.limit);
     let mut select = saved_replies::Entity::find();
@@ -88,11 +89,13 @@ async fn load(state: &AppState, id: SavedReplyId) -> ApiResult<saved_replies::Mo
 }
 
 /// One saved reply.
+#[tracing::instrument(skip_all, fields(saved_reply_id = %id))]
 pub async fn get(state: &AppState, id: SavedReplyId) -> ApiResult<SavedReply> {
     Ok(load(state, id).await?.into())
 }
 
 /// Creates a saved reply (409 if the shortcut is taken).
+#[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, input: SavedReplyInput) -> ApiResult<SavedReply> {
     let c = check(input)?;
     let now = millis(state.now());
@@ -111,6 +114,7 @@ pub async fn create(state: &AppState, input: SavedReplyInput) -> ApiResult<Saved
 }
 
 /// Replaces a saved reply.
+#[tracing::instrument(skip_all, fields(saved_reply_id = %id))]
 pub async fn update(state: &AppState, id: SavedReplyId, input: SavedReplyInput) -> ApiResult<SavedReply> {
     let c = check(input)?;
     let mut model = load(state, id).await?.into_active_model();
@@ -123,12 +127,14 @@ pub async fn update(state: &AppState, id: SavedReplyId, input: SavedReplyInput) 
 }
 
 /// Deletes a saved reply.
+#[tracing::instrument(skip_all, fields(saved_reply_id = %id))]
 pub async fn delete(state: &AppState, id: SavedReplyId) -> ApiResult<()> {
     let result = saved_replies::Entity::delete_by_id(id.0).exec(&state.db.autocommit()).await?;
     if result.rows_affected == 0 { Err(ApiError::NotFound) } else { Ok(()) }
 }
 
 /// The saved reply with its placeholders filled for a conversation's contact and the caller.
+#[tracing::instrument(skip_all, fields(saved_reply_id = %id))]
 pub async fn render(
     state: &AppState,
     me: &CurrentAgent,

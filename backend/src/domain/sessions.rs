@@ -7,6 +7,7 @@ use crate::auth::{CurrentAgent, password};
 use crate::clock::millis;
 use crate::entities::{agent_sessions, agents};
 use crate::error::{ApiError, ApiResult};
+use crate::metrics::Limit;
 use crate::state::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use shared::AgentId;
@@ -14,8 +15,12 @@ use shared::api::{Agent, LoginRequest, Role, TokenPair, UpdateMe};
 use uuid::Uuid;
 
 /// Checks email and password (throttled per account and address) and opens a session.
+#[tracing::instrument(skip_all)]
 pub async fn login(state: &AppState, input: LoginRequest, ip: &str) -> ApiResult<TokenPair> {
-    state.throttle.check(&input.email, ip).map_err(ApiError::RateLimited)?;
+    if let Err(wait) = state.throttle.check(&input.email, ip) {
+        state.metrics.rate_limited(Limit::Login);
+        return Err(ApiError::RateLimited(wait));
+    }
     let email = input.email.trim().to_lowercase();
     let agent = agents::Entity::find().filter(agents::Column::Email.eq(&email)).one(state.db.conn()).await?;
     let valid = match &agent {
@@ -33,6 +38,8 @@ pub async fn login(state: &AppState, input: LoginRequest, ip: &str) -> ApiResult
         }
         _ => {
             state.throttle.failed(&input.email, ip);
+            state.metrics.login_failed();
+            tracing::warn!(ip, "login failed");
             Err(ApiError::InvalidCredentials)
         }
     }
@@ -65,6 +72,7 @@ fn tokens(state: &AppState, agent: agents::Model, sid: Uuid, refresh: String) ->
 }
 
 /// Exchanges a refresh token for a new pair; the old refresh token stops working.
+#[tracing::instrument(skip_all)]
 pub async fn refresh(state: &AppState, token: &str) -> ApiResult<TokenPair> {
     let now = millis(state.now());
     let session = agent_sessions::Entity::find()
@@ -95,6 +103,7 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<TokenPair> {
 }
 
 /// Ends the caller's session (its access and refresh tokens).
+#[tracing::instrument(skip_all)]
 pub async fn logout(state: &AppState, me: &CurrentAgent) -> ApiResult<()> {
     let sid = me.session_id.ok_or(ApiError::Forbidden)?;
     agent_sessions::Entity::update_many()
@@ -113,6 +122,7 @@ pub async fn me(state: &AppState, me: &CurrentAgent) -> ApiResult<Agent> {
 
 /// Changes the caller's name, availability or password. A new password needs the
 /// current one and ends every other session.
+#[tracing::instrument(skip_all)]
 pub async fn update_me(state: &AppState, me: &CurrentAgent, input: UpdateMe) -> ApiResult<Agent> {
     let id = me.agent_id.ok_or(ApiError::Forbidden)?;
     let current = team::get_agent(state, id).await?;

@@ -113,6 +113,7 @@ pub async fn load_team(db: &impl ConnectionTrait, connected: &HashSet<AgentId>) 
 }
 
 /// Creates an agent (admin).
+#[tracing::instrument(skip_all)]
 pub async fn create_agent(state: &AppState, input: CreateAgent) -> ApiResult<Agent> {
     let name = validate::required("name", &input.name)?;
     let email = validate::email(&input.email)?;
@@ -175,6 +176,7 @@ pub async fn get_agent(state: &AppState, id: AgentId) -> ApiResult<agents::Model
 
 /// Changes an agent (admin). Deactivating ends their sessions; an admin can't
 /// demote or deactivate the last active admin.
+#[tracing::instrument(skip_all, fields(agent_id = %id))]
 pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> ApiResult<Agent> {
     let current = get_agent(state, id).await?;
     let was_active_admin = current.active && current.role == "admin";
@@ -264,6 +266,7 @@ pub async fn get_group(state: &AppState, id: GroupId) -> ApiResult<Group> {
 }
 
 /// Creates a group (admin).
+#[tracing::instrument(skip_all)]
 pub async fn create_group(state: &AppState, name: &str) -> ApiResult<Group> {
     let name = validate::required("name", name)?;
     let model = groups::ActiveModel { id: Set(Uuid::now_v7()), name: Set(name), created_at: Set(millis(state.now())) }
@@ -273,6 +276,7 @@ pub async fn create_group(state: &AppState, name: &str) -> ApiResult<Group> {
 }
 
 /// Renames a group (admin).
+#[tracing::instrument(skip_all, fields(group_id = %id))]
 pub async fn rename_group(state: &AppState, id: GroupId, name: &str) -> ApiResult<Group> {
     let name = validate::required("name", name)?;
     let row = groups::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
@@ -284,6 +288,7 @@ pub async fn rename_group(state: &AppState, id: GroupId, name: &str) -> ApiResul
 
 /// Deletes a group; its conversations lose the group (each with its
 /// `conversation.updated`) and keep their agent assignee.
+#[tracing::instrument(skip_all, fields(group_id = %id))]
 pub async fn delete_group(state: &AppState, id: GroupId) -> ApiResult<()> {
     let now = state.now();
     let mut txn = state.db.write().await?;
@@ -309,6 +314,7 @@ pub async fn delete_group(state: &AppState, id: GroupId) -> ApiResult<()> {
 }
 
 /// Replaces a group's members (admin).
+#[tracing::instrument(skip_all, fields(group_id = %id))]
 pub async fn set_members(state: &AppState, id: GroupId, agent_ids: Vec<AgentId>) -> ApiResult<Group> {
     groups::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
     let mut unique: Vec<Uuid> = agent_ids.iter().map(|a| a.0).collect();

@@ -40,6 +40,7 @@ fn visitor_conversation(c: &conversations::Model) -> VisitorConversation {
 }
 
 /// The visitor's current conversation and its replies (never comments or notes).
+#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id))]
 pub async fn conversation(state: &AppState, me: &CurrentVisitor) -> ApiResult<WidgetConversation> {
     let banned = me.contact.banned_at.is_some();
     let Some(conv) = current(state, me.contact.id).await? else {
@@ -87,6 +88,7 @@ pub async fn post(
 /// closed), or in a new one. A retry with the same `client_id` returns the stored
 /// message (`false`). The writer checks the ban on the stored contact, so a
 /// socket opened before a ban can't slip a message past it.
+#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id))]
 pub async fn post_message(
     state: &AppState,
     me: &CurrentVisitor,
@@ -99,6 +101,7 @@ pub async fn post_message(
 }
 
 /// Fills the visitor's own name, email and phone (contact-form bot, `setContact`).
+#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id))]
 pub async fn update_contact(
     state: &AppState,
     me: &CurrentVisitor,

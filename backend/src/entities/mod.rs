@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod attachments;
 pub mod contacts;
 pub mod conversations;
+pub mod event_log_horizon;
 pub mod events;
 pub mod group_members;
 pub mod groups;

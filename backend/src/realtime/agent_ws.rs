@@ -11,6 +11,7 @@ use crate::domain::conversations::{dot_input_of, find_row, read_seqs};
 use crate::entities::conversations;
 use crate::error::{ApiError, ApiResult};
 use crate::events::StoredEvent;
+use crate::metrics::SocketKind;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{AggregatedMessageStream, CloseCode};
@@ -47,6 +48,7 @@ pub async fn connect(
     let state = state.get_ref().clone();
     let after = query.after;
     actix_web::rt::spawn(async move {
+        let _open = state.metrics.socket_opened(SocketKind::Agent);
         let agent = me.agent_id;
         let mut session =
             AgentSession { state: state.clone(), me, reads: HashMap::new(), contacts: HashMap::new(), since: i64::MAX };
@@ -85,7 +87,7 @@ impl AgentSession {
             Err(_) => return,
         };
         self.since = last;
-        let mut limit = RateLimit::default();
+        let mut limit = RateLimit::new(self.state.metrics.clone());
         let mut heard = Instant::now();
         let mut ping = tokio::time::interval(PING_EVERY);
         let outcome: Result<(), Gone> = loop {

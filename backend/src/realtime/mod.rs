@@ -8,7 +8,7 @@
 pub mod agent_ws;
 mod handshake;
 pub mod presence;
-mod replay;
+pub mod replay;
 pub mod router;
 pub mod rules;
 mod session;

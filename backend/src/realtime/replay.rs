@@ -19,7 +19,8 @@ pub enum Replay {
         /// Resume the live stream after this.
         last: i64,
     },
-    /// Too much was missed: reload, then resume from `latest`.
+    /// Too much was missed, or retention pruned part of it: reload, then
+    /// resume from `latest`.
     Reload {
         /// The latest sequence now.
         latest: i64,
@@ -49,7 +50,9 @@ pub async fn since(db: &impl ConnectionTrait, after: i64, visitor: Option<Contac
         query = query.filter(events::Column::ContactId.eq(contact.0)).filter(events::Column::AgentsOnly.eq(false));
     }
     let rows = query.order_by_asc(events::Column::Seq).limit(MAX_REPLAY + 1).all(db).await?;
-    if rows.len() as u64 > MAX_REPLAY {
+    // Read after the events: retention moves the horizon before it prunes, so a
+    // resume racing a prune sees the new horizon here.
+    if rows.len() as u64 > MAX_REPLAY || after < crate::retention::horizon(db).await? {
         return Ok(Replay::Reload { latest });
     }
     let mut replayed = Vec::with_capacity(rows.len());

@@ -1,6 +1,7 @@
 //! What both kinds of sessions share: the socket with a send timeout, the frame
 //! rate limit, the heartbeat and the resume parameter.
 
+use crate::metrics::{Limit, Metrics};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError, Session};
 use serde::Serialize;
 use shared::ErrorCode;
@@ -128,6 +129,7 @@ pub struct RateLimit {
     tokens: f64,
     last: Instant,
     strikes: u32,
+    metrics: Metrics,
 }
 
 /// What to do with an incoming frame.
@@ -141,13 +143,12 @@ pub enum Verdict {
     Close,
 }
 
-impl Default for RateLimit {
-    fn default() -> Self {
-        Self { tokens: BURST, last: Instant::now(), strikes: 0 }
-    }
-}
-
 impl RateLimit {
+    /// A full bucket; refusals are counted in `metrics`.
+    pub fn new(metrics: Metrics) -> Self {
+        Self { tokens: BURST, last: Instant::now(), strikes: 0, metrics }
+    }
+
     /// Takes a token for a frame arriving now.
     pub fn check(&mut self) -> Verdict {
         let now = Instant::now();
@@ -158,6 +159,7 @@ impl RateLimit {
             return Verdict::Allow;
         }
         self.strikes += 1;
+        self.metrics.rate_limited(Limit::SocketFrames);
         if self.strikes > MAX_STRIKES { Verdict::Close } else { Verdict::Refuse }
     }
 }
@@ -168,10 +170,12 @@ mod tests {
 
     #[test]
     fn a_flood_is_refused_then_closed() {
-        let mut limit = RateLimit::default();
+        let metrics = Metrics::new().unwrap();
+        let mut limit = RateLimit::new(metrics.clone());
         let verdicts: Vec<Verdict> = (0..100).map(|_| limit.check()).collect();
         assert!(verdicts[..40].iter().all(|v| *v == Verdict::Allow));
         assert_eq!(verdicts[40], Verdict::Refuse);
         assert_eq!(verdicts.last(), Some(&Verdict::Close));
+        assert!(metrics.render().unwrap().contains("natter_rate_limited_total{limit=\"socket_frames\"} 60"));
     }
 }

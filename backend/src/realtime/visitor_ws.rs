@@ -12,6 +12,7 @@ use crate::domain::{messages, validate, widget};
 use crate::entities::{agents, conversations};
 use crate::error::{ApiError, ApiResult};
 use crate::events::StoredEvent;
+use crate::metrics::SocketKind;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{AggregatedMessageStream, CloseCode};
@@ -53,6 +54,7 @@ pub async fn connect(
     let state = state.get_ref().clone();
     let after = query.after;
     actix_web::rt::spawn(async move {
+        let _open = state.metrics.socket_opened(SocketKind::Visitor);
         let contact = ContactId(me.contact.id);
         let presence = state.realtime.presence.visitor_connected(contact, page.clone());
         state.realtime.signal(Signal::Visitor(VisitorPresence {
@@ -99,7 +101,7 @@ impl VisitorSession {
         let mut inbox = self.state.realtime.visitors.register(self.contact());
         let mut shutdown = self.state.realtime.shutdown_signal();
         let Ok(mut last) = self.start(&mut out, after).await else { return };
-        let mut limit = RateLimit::default();
+        let mut limit = RateLimit::new(self.state.metrics.clone());
         let mut heard = Instant::now();
         let mut ping = tokio::time::interval(PING_EVERY);
         let outcome: Result<(), Gone> = loop {

@@ -5,10 +5,12 @@ mod attachments;
 mod auth;
 mod contacts;
 mod conversations;
+mod docs;
 mod groups;
 mod health;
 mod keys;
 mod messages;
+mod metrics;
 pub mod openapi;
 mod pages;
 mod saved_replies;
@@ -34,7 +36,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::QueryConfig::default().error_handler(query_error));
     health::configure(cfg);
+    metrics::configure(cfg);
     openapi::configure(cfg);
+    docs::configure(cfg);
     auth::configure(cfg);
     conversations::configure(cfg);
     messages::configure(cfg);

@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
 use super::{
-    agents, attachments, auth, contacts, conversations, groups, health, keys, messages, saved_replies, widget,
+    agents, attachments, auth, contacts, conversations, groups, health, keys, messages, metrics, saved_replies, widget,
     widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
@@ -38,10 +38,11 @@ impl Modify for Security {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Natter API", description = "Self-hosted real-time customer live chat. Errors are \
-        `{\"error\": {\"code\", \"message\"}}` with a stable code (see the ErrorCode schema)."),
+        `{\"error\": {\"code\", \"message\"}}` with a stable code (see the ErrorCode schema). \
+        A rendered version of this document is served at `/api/docs/`."),
     modifiers(&Security),
     paths(
-        health::healthz, health::readyz, openapi_json,
+        health::healthz, health::readyz, metrics::metrics, openapi_json,
         auth::login, auth::refresh, auth::logout, auth::get_me, auth::update_me,
         conversations::list, conversations::create, conversations::get_one, conversations::remove,
         conversations::close, conversations::reopen, conversations::assign, conversations::read,

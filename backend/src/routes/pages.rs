@@ -27,7 +27,7 @@ pub async fn asset(
 
 /// Any other path: the app for page loads, a JSON 404 for the API and the rest.
 pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let page = req.method() == Method::GET && !req.path().starts_with("/api/");
+    let page = req.method() == Method::GET && is_page_path(req.path());
     if !page {
         return Err(ApiError::NotFound);
     }
@@ -36,6 +36,17 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     let mut response = file.into_response(&req);
     response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
+}
+
+/// Whether `path` may be a page of the app. The API, the operational endpoints,
+/// the app's own files and anything that looks like a file never are: a probe
+/// or a scraper must get a 404, not the inbox's HTML with 200.
+fn is_page_path(path: &str) -> bool {
+    const RESERVED: [&str; 8] = ["api", "metrics", "healthz", "readyz", "livez", "assets", "widget", "widget.js"];
+    let mut segments = path.trim_start_matches('/').split('/');
+    let first = segments.next().unwrap_or_default();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !RESERVED.contains(&first) && !first.starts_with('.') && !last.contains('.')
 }
 
 pub(crate) async fn open(path: std::path::PathBuf) -> Result<NamedFile, ApiError> {
@@ -48,4 +59,21 @@ pub(crate) async fn open(path: std::path::PathBuf) -> Result<NamedFile, ApiError
 /// Registers the assets route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/assets/{file}", web::get().to(asset));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_page_path;
+
+    #[test]
+    fn only_app_paths_are_pages() {
+        for page in ["/", "/conversations", "/conversations/0193a1b2-c3d4", "/settings", "/login"] {
+            assert!(is_page_path(page), "{page}");
+        }
+        let not_pages =
+            ["/api", "/api/v2/x", "/metrics", "/metrics/x", "/healthz/", "/readyz/x", "/assets", "/widget/x"];
+        for path in not_pages.into_iter().chain(["/favicon.ico", "/robots.txt", "/.env", "/.well-known/x"]) {
+            assert!(!is_page_path(path), "{path}");
+        }
+    }
 }

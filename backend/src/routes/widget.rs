@@ -1,6 +1,7 @@
 use crate::auth::CurrentVisitor;
 use crate::domain::{attachments, visitor_sessions, widget};
 use crate::error::{ApiError, ApiResult};
+use crate::metrics::Limit;
 use crate::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::header;
@@ -28,7 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[post("/api/v1/widget/sessions")]
 async fn start(state: web::Data<AppState>, req: HttpRequest, body: web::Json<StartSession>) -> ApiResult<HttpResponse> {
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    state.new_visitors.hit(&ip).map_err(ApiError::RateLimited)?;
+    if let Err(wait) = state.new_visitors.hit(&ip) {
+        state.metrics.rate_limited(Limit::NewVisitor);
+        return Err(ApiError::RateLimited(wait));
+    }
     let browser = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     Ok(HttpResponse::Created().json(visitor_sessions::start(&state, body.into_inner(), browser).await?))
 }

@@ -58,7 +58,15 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// As [`spawn_app`], with settings adjusted by `tweak`.
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
-    let data_dir = tempfile::tempdir().expect("temp dir");
+    spawn_app_in(tempfile::tempdir().expect("temp dir"), backend, tweak).await
+}
+
+/// As [`spawn_app_with`], on a data dir that may already hold a database.
+pub async fn spawn_app_in(
+    data_dir: tempfile::TempDir,
+    backend: Backend,
+    tweak: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
     settings.admin_email = Some(ADMIN_EMAIL.into());
     settings.admin_password = Some(Secret(ADMIN_PASSWORD.into()));

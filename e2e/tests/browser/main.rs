@@ -3,6 +3,7 @@
 
 mod harness;
 mod inbox;
+mod operations;
 mod screens;
 mod sites;
 mod widget;

@@ -5,7 +5,7 @@ use crate::harness::*;
 use fantoccini::key::Key;
 use shared::api::*;
 
-async fn shot(b: &Browser, name: &str) -> TestResult {
+pub async fn shot(b: &Browser, name: &str) -> TestResult {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join(format!("{name}.png")), b.c.screenshot().await?)?;

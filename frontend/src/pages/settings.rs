@@ -213,6 +213,10 @@ fn KeysSection() -> impl IntoView {
     view! {
         <section class="settings-section" id="settings-keys">
             <h2>{t!(i18n, settings.api_keys)}</h2>
+            <p class="muted">
+                {t!(i18n, settings.api_docs_help)}" "
+                <a id="api-docs-link" href="/api/docs/" target="_blank" rel="noopener">{t!(i18n, settings.api_docs)}</a>"."
+            </p>
             <Show when=move || secret.with(Option::is_some)>
                 <div class="notice">
                     <p>{t!(i18n, settings.key_once)}</p>
