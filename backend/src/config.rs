@@ -112,6 +112,12 @@ pub struct Settings {
     /// Writes that may wait for the database writer; beyond that, writes answer 503 `unavailable`.
     #[arg(long, env = "NATTER_WRITE_QUEUE", default_value_t = 16_384)]
     pub write_queue: usize,
+    /// Redis URL (`redis://host:6379/0`): when set, several nodes share events, presence and rate limits.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<Secret>,
+    /// Prefix of this deployment's keys and channels in Redis (`natter:<namespace>:`).
+    #[arg(long, env = "NATTER_REDIS_NAMESPACE", default_value = "default")]
+    pub redis_namespace: String,
     /// Log filter (tracing's `EnvFilter` syntax).
     #[arg(long, global = true, env = "NATTER_LOG", default_value = "info")]
     pub log: String,
@@ -144,6 +150,8 @@ impl Settings {
             allowed_origins: Vec::new(),
             web_dir: PathBuf::from("./dist/inbox"),
             write_queue: 16_384,
+            redis_url: None,
+            redis_namespace: "default".into(),
             log: "info".into(),
             log_format: LogFormat::Text,
             metrics_token: None,

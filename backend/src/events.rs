@@ -1,4 +1,4 @@
-//! The bus: committed events, in sequence order, to whoever listens in this process.
+//! Events of the log as the server holds them once committed.
 //!
 //! An event is serialised once, when it is appended; the frame each kind of
 //! socket gets is built from that text once and shared by every socket that
@@ -6,14 +6,23 @@
 //! at most one frame per dot value.
 
 use crate::clock::millis;
-use crate::db::EventScope;
 use crate::entities::events;
 use bytestring::ByteString;
 use sea_orm::{DbErr, Set};
 use shared::events::Event;
-use shared::{Dot, Timestamp};
+use shared::{ContactId, ConversationId, Dot, Timestamp};
 use std::sync::{Arc, OnceLock};
-use tokio::sync::broadcast;
+
+/// What an appended event concerns, for routing it to the right readers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EventScope {
+    /// The conversation, if any.
+    pub conversation: Option<ConversationId>,
+    /// The contact whose visitor may see it, if any.
+    pub contact: Option<ContactId>,
+    /// Whether only agents may ever see it.
+    pub agents_only: bool,
+}
 
 /// An event as stored in the log.
 #[derive(Debug)]
@@ -42,22 +51,19 @@ impl StoredEvent {
 
     /// An event read back from the log.
     pub fn from_row(row: events::Model) -> Option<Self> {
-        let mut event: Event = serde_json::from_str(&row.payload).ok()?;
-        event.set_seq(row.seq);
         let scope = EventScope {
-            conversation: row.conversation_id.map(shared::ConversationId),
-            contact: row.contact_id.map(shared::ContactId),
+            conversation: row.conversation_id.map(ConversationId),
+            contact: row.contact_id.map(ContactId),
             agents_only: row.agents_only,
         };
-        let created_at = crate::clock::from_millis(row.created_at);
-        Some(Self {
-            seq: row.seq,
-            scope,
-            event,
-            created_at,
-            payload: row.payload.into(),
-            agent_frames: Default::default(),
-        })
+        Self::from_parts(row.seq, scope, &row.payload, crate::clock::from_millis(row.created_at))
+    }
+
+    /// An event from its stored parts (the log, or another node).
+    pub fn from_parts(seq: i64, scope: EventScope, payload: &str, created_at: Timestamp) -> Option<Self> {
+        let mut event: Event = serde_json::from_str(payload).ok()?;
+        event.set_seq(seq);
+        Some(Self { seq, scope, event, created_at, payload: payload.into(), agent_frames: Default::default() })
     }
 
     /// The row that stores it.
@@ -114,48 +120,17 @@ fn with_dot(conversation: &shared::api::Conversation, dot: Dot) -> shared::api::
     shared::api::Conversation { dot, ..conversation.clone() }
 }
 
-/// In-process broadcast of committed events, in sequence order.
-#[derive(Clone)]
-pub struct EventBus {
-    sender: broadcast::Sender<Arc<StoredEvent>>,
-}
-
-impl Default for EventBus {
-    fn default() -> Self {
-        Self::new(16_384)
-    }
-}
-
-impl EventBus {
-    /// A bus that keeps up to `capacity` events for slow listeners.
-    pub fn new(capacity: usize) -> Self {
-        Self { sender: broadcast::channel(capacity).0 }
-    }
-
-    /// Listens from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {
-        self.sender.subscribe()
-    }
-
-    /// Events published that the slowest listener has not taken yet.
-    pub fn lag(&self) -> usize {
-        self.sender.len()
-    }
-
-    /// Publishes committed events, which come in sequence order.
-    pub fn publish(&self, events: Vec<StoredEvent>) {
-        for event in events {
-            // No listener is not an error: the log keeps the event.
-            let _ = self.sender.send(Arc::new(event));
-        }
-    }
+/// Where committed events go: the writer hands every committed batch, in
+/// sequence order, to a sink (the bus), which knows nothing of the writer.
+pub trait EventSink: Send + Sync + 'static {
+    /// A batch committed.
+    fn committed(&self, events: Vec<StoredEvent>);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use shared::api::{Conversation, ConversationStatus};
-    use shared::{ContactId, ConversationId};
 
     fn conversation() -> Conversation {
         let now = chrono::Utc::now();

@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod backup;
+pub mod bus;
+pub mod claims;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -13,7 +15,9 @@ pub mod events;
 pub mod metrics;
 pub mod realtime;
 pub mod retention;
+pub mod roster;
 pub mod routes;
+pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod storage;

@@ -4,12 +4,12 @@
 //! are removed with their files. Messages, conversations and contacts are kept.
 
 use crate::clock::millis;
+use crate::db::log::latest_seq;
 use crate::entities::{attachments, event_log_horizon, events};
 use crate::error::ApiResult;
-use crate::realtime::replay::latest_seq;
 use crate::state::AppState;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::time::Duration;
 
 /// How often retention runs (the first run is one period after start).
@@ -38,7 +38,7 @@ pub fn spawn(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut shutdown = state.realtime.shutdown_signal();
+        let mut shutdown = state.shutdown.clone();
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
@@ -55,11 +55,6 @@ pub fn spawn(state: AppState) {
 /// One retention run, with the injected clock.
 pub async fn sweep(state: &AppState) -> ApiResult<Swept> {
     Ok(Swept { events: prune_events(state).await?, uploads: collect_orphan_uploads(state).await? })
-}
-
-/// The highest sequence pruned from the event log (0 when none was).
-pub async fn horizon(db: &impl ConnectionTrait) -> ApiResult<i64> {
-    Ok(event_log_horizon::Entity::find_by_id(1).one(db).await?.map_or(0, |h| h.pruned_through))
 }
 
 /// Removes events older than the retention period, oldest first, stopping at

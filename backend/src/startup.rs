@@ -1,36 +1,45 @@
 //! Building and running the application: the library's entry point, used by
 //! `main` and by the tests (which bind port 0 and read the port back).
 
-use crate::auth::claims::JwtKeys;
-use crate::auth::throttle::{LoginThrottle, RateWindow};
+use crate::bus::Wiring;
+use crate::bus::limits::{LoginThrottle, RateWindow};
+use crate::claims::JwtKeys;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{LogFormat, Settings};
 use crate::db::Db;
 use crate::domain::sessions;
-use crate::events::EventBus;
 use crate::metrics::Metrics;
+use crate::realtime::Hub;
 use crate::state::AppState;
 use crate::storage::Storage;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
-use migrations::{Migrator, MigratorTrait};
 use std::net::TcpListener;
 use std::sync::Arc;
+use tokio::sync::watch;
 
 /// A built server, bound but not yet running.
 pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    shutdown: Arc<watch::Sender<bool>>,
 }
 
-/// Connects to the database and runs every pending migration.
-pub async fn migrate(settings: &Settings, metrics: &Metrics) -> anyhow::Result<Db> {
+/// Connects to the database (and Redis, when set) and runs every pending migration.
+pub async fn connect(settings: &Settings, metrics: &Metrics) -> anyhow::Result<(Db, Wiring)> {
     std::fs::create_dir_all(&settings.data_dir)?;
-    let db = Db::connect(&settings.database_url(), EventBus::default(), settings.writer(), metrics.clone()).await?;
-    Migrator::up(db.migration_conn(), None).await?;
-    Ok(db)
+    let redis = settings.redis_url.as_ref().map(|url| url.0.as_str());
+    let wiring = Wiring::connect(redis, &settings.redis_namespace).await?;
+    let db = Db::connect(&settings.database_url(), wiring.sink.clone(), settings.writer(), metrics.clone()).await?;
+    crate::db::migrate(&db).await?;
+    Ok((db, wiring))
+}
+
+/// Connects to the database and runs every pending migration (`natter migrate`).
+pub async fn migrate(settings: &Settings, metrics: &Metrics) -> anyhow::Result<Db> {
+    Ok(connect(settings, metrics).await?.0)
 }
 
 impl Application {
@@ -42,16 +51,20 @@ impl Application {
     /// As [`Application::build`], with an injected clock.
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let metrics = Metrics::new()?;
-        let db = migrate(&settings, &metrics).await?;
+        let (db, wiring) = connect(&settings, &metrics).await?;
+        let bus = wiring.start(db.conn().clone(), clock.clone()).await?;
+        let (shutdown, stopping) = watch::channel(false);
         let state = AppState {
             metrics,
-            realtime: Arc::default(),
             jwt: JwtKeys::load(&settings)?,
             storage: Storage::local(&settings.data_dir.join("files"))?,
-            throttle: LoginThrottle::new(clock.clone()),
-            new_visitors: RateWindow::new(clock.clone(), settings.new_visitors_per_ip, 600),
+            throttle: LoginThrottle::new(bus.counters()),
+            new_visitors: RateWindow::new(bus.counters(), "new-visitor", settings.new_visitors_per_ip, 600),
+            roster: Arc::default(),
+            shutdown: stopping,
             settings: Arc::new(settings),
             clock,
+            bus,
             db,
         };
         if let Some((email, password)) = sessions::bootstrap_admin(&state).await.map_err(|e| anyhow::anyhow!("{e}"))? {
@@ -62,15 +75,17 @@ impl Application {
                 println!("Created the first admin: {email} / {password}  (change it after logging in)");
             }
         }
-        crate::realtime::rules::spawn(state.clone());
+        crate::domain::roster::spawn_watcher(state.clone());
+        crate::domain::missed::spawn(state.clone());
         crate::retention::spawn(state.clone());
-        state.realtime.visitors.spawn_dispatcher(state.db.bus());
+        let hub = web::Data::new(Hub::start(&state.bus));
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .app_data(hub.clone())
                 .wrap(Compress::default())
                 .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
                 .wrap(from_fn(crate::telemetry::trace_requests))
@@ -90,7 +105,7 @@ impl Application {
         .shutdown_timeout(10)
         .disable_signals()
         .run();
-        Ok(Self { port, server, state })
+        Ok(Self { port, server, state, shutdown: Arc::new(shutdown) })
     }
 
     /// The port the server listens on.
@@ -105,7 +120,7 @@ impl Application {
 
     /// A handle that stops the server gracefully, as SIGTERM does.
     pub fn shutdown_handle(&self) -> ShutdownHandle {
-        ShutdownHandle { server: self.server.handle(), state: self.state.clone() }
+        ShutdownHandle { server: self.server.handle(), shutdown: self.shutdown.clone() }
     }
 
     /// Serves until stopped: on SIGTERM or Ctrl-C, stops accepting, closes every
@@ -126,13 +141,13 @@ impl Application {
 #[derive(Clone)]
 pub struct ShutdownHandle {
     server: actix_web::dev::ServerHandle,
-    state: AppState,
+    shutdown: Arc<watch::Sender<bool>>,
 }
 
 impl ShutdownHandle {
     /// Closes the sockets, then stops the server gracefully.
     pub async fn shutdown(&self) {
-        self.state.realtime.shut_down();
+        self.shutdown.send_replace(true);
         self.server.stop(true).await;
     }
 }

@@ -1,20 +1,26 @@
-//! What every handler can reach.
+//! What every handler can reach: the infrastructure, never the domain or the
+//! sockets (they take it, not the other way round).
 
-use crate::auth::claims::JwtKeys;
-use crate::auth::throttle::{LoginThrottle, RateWindow};
+use crate::bus::Bus;
+use crate::bus::limits::{LoginThrottle, RateWindow};
+use crate::claims::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::roster::Roster;
 use crate::storage::Storage;
 use shared::Timestamp;
 use std::sync::Arc;
+use tokio::sync::watch;
 
 /// Shared application state.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database and its event bus.
+    /// The database and its writer.
     pub db: Db,
+    /// Committed events, presence, signals and shared counters.
+    pub bus: Bus,
     /// Settings the server was started with.
     pub settings: Arc<Settings>,
     /// The time source.
@@ -29,8 +35,10 @@ pub struct AppState {
     pub new_visitors: RateWindow,
     /// Prometheus metrics.
     pub metrics: Metrics,
-    /// Sessions, presence and signals.
-    pub realtime: Arc<crate::realtime::Realtime>,
+    /// The team as the dot rule sees it (cached).
+    pub roster: Arc<Roster>,
+    /// Turns `true` when the server shuts down.
+    pub shutdown: watch::Receiver<bool>,
 }
 
 impl AppState {

@@ -9,8 +9,10 @@ use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use shared::AgentId;
+use shared::Timestamp;
 use shared::api::Role;
 use std::future::Future;
 use std::pin::Pin;
@@ -113,7 +115,7 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
     let db = state.db.conn();
     let now = state.now();
     if token.starts_with(VISITOR_PREFIX) {
-        return Ok(Caller::Visitor(crate::domain::visitor_sessions::resolve(state, token).await?));
+        return Ok(Caller::Visitor(super::visitor_token::resolve(state, token).await?));
     }
     if token.starts_with(API_KEY_PREFIX) {
         let key = api_keys::Entity::find()
@@ -122,13 +124,13 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
             .await?
             .filter(|k| k.revoked_at.is_none())
             .ok_or(ApiError::Unauthorized)?;
-        crate::domain::api_keys::touch(state, key.id, now).await;
+        touch_key(state, key.id, now).await;
         return Ok(Caller::Agent(CurrentAgent {
             agent_id: None,
             session_id: None,
             author_id: key.id,
             name: key.name,
-            role: crate::domain::team::parse_role(&key.role),
+            role: crate::entities::agents::parse_role(&key.role),
             expires_at: None,
         }));
     }
@@ -146,10 +148,31 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
         agent_id: Some(AgentId(agent.id)),
         session_id: Some(session.id),
         author_id: agent.id,
-        role: crate::domain::team::parse_role(&agent.role),
+        role: crate::entities::agents::parse_role(&agent.role),
         name: agent.name,
         expires_at: Some(claims.exp),
     }))
+}
+
+/// A key's last use is written at most this often.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// Records that a key was used (at most once a minute per key).
+async fn touch_key(state: &AppState, id: Uuid, now: Timestamp) {
+    let now = millis(now);
+    let result = api_keys::Entity::update_many()
+        .col_expr(api_keys::Column::LastUsedAt, Expr::value(now))
+        .filter(api_keys::Column::Id.eq(id))
+        .filter(
+            Condition::any()
+                .add(api_keys::Column::LastUsedAt.is_null())
+                .add(api_keys::Column::LastUsedAt.lt(now - TOUCH_EVERY_MS)),
+        )
+        .exec(&state.db.autocommit())
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not record API key use");
+    }
 }
 
 type Fut<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;

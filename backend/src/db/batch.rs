@@ -3,9 +3,9 @@
 
 use super::txn::{Turn, TurnEnd};
 use crate::clock::from_millis;
-use crate::db::EventScope;
 use crate::entities::{contacts, events};
 use crate::error::ApiError;
+use crate::events::EventScope;
 use crate::events::StoredEvent;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -97,7 +97,7 @@ impl Batch {
             self.next_seq = next_seq;
             self.events.extend(events);
             self.answers.push(Box::new(move |result| {
-                let _ = durable.send(result.map_err(super::writer::clone_error));
+                let _ = durable.send(result.map_err(clone_error));
             }));
         }
     }
@@ -138,5 +138,13 @@ pub(super) async fn record_visitors_seen(batch: &mut Batch, seen: Vec<(ContactId
     .await;
     if let Err(e) = result {
         tracing::warn!(error = %e, "could not save visitors' pages");
+    }
+}
+
+/// The retryable errors a batch fails with are plain values, given to each waiter.
+pub(super) fn clone_error(err: &ApiError) -> ApiError {
+    match err {
+        ApiError::Unavailable => ApiError::Unavailable,
+        other => ApiError::Internal(anyhow::anyhow!("{other}")),
     }
 }

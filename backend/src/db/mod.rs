@@ -2,7 +2,7 @@
 //!
 //! Every change goes through the [`writer`](writer): it runs many writers' work
 //! in one transaction (a batch), commits it durably once, then answers them and
-//! publishes the batch's events on the bus in sequence order. Sequence numbers
+//! hands the batch's events to the bus in sequence order. Sequence numbers
 //! are assigned by the writer under the batch's write lock (SQLite's `BEGIN
 //! IMMEDIATE`, PostgreSQL's advisory lock), so readers never see 7 before 6 —
 //! across every node that shares the database.
@@ -16,54 +16,50 @@
 mod autocommit;
 mod batch;
 mod checkpoint;
+pub mod log;
 pub mod posts;
 pub mod rows;
 mod txn;
 mod writer;
 
 use crate::error::{ApiError, ApiResult};
-use crate::events::EventBus;
+pub use crate::events::EventScope;
+use crate::events::EventSink;
 use crate::metrics::Metrics;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
-use shared::{ContactId, ConversationId};
+use shared::ContactId;
+use std::sync::Arc;
 use std::time::Duration;
 pub use txn::WriteTxn;
 pub use writer::WriterConfig;
 
-/// The database, its writer and the bus its committed events go to.
+/// The database and its writer.
 #[derive(Clone)]
 pub struct Db {
     read: DatabaseConnection,
     write: DatabaseConnection,
     writer: writer::Handle,
-    bus: EventBus,
-}
-
-/// What an appended event concerns, for routing it to the right readers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct EventScope {
-    /// The conversation, if any.
-    pub conversation: Option<ConversationId>,
-    /// The contact whose visitor may see it, if any.
-    pub contact: Option<ContactId>,
-    /// Whether only agents may ever see it.
-    pub agents_only: bool,
 }
 
 impl Db {
     /// Connects (creating the SQLite file if needed) and starts the writer,
     /// without running migrations.
-    pub async fn connect(url: &str, bus: EventBus, config: WriterConfig, metrics: Metrics) -> anyhow::Result<Self> {
+    pub async fn connect(
+        url: &str,
+        sink: Arc<dyn EventSink>,
+        config: WriterConfig,
+        metrics: Metrics,
+    ) -> anyhow::Result<Self> {
         let sqlite = url.starts_with("sqlite:");
         let write = Database::connect(options(url, sqlite, 1)).await?;
         // SQLite readers run beside the one writer (WAL); they can't write, so no
         // write can slip past the writer and meet `SQLITE_BUSY` under load.
         let read = if sqlite { Database::connect(options(url, sqlite, 4)).await? } else { write.clone() };
-        let writer = writer::Handle::spawn(write.clone(), bus.clone(), config, metrics);
+        let writer = writer::Handle::spawn(write.clone(), sink, config, metrics);
         if sqlite {
             checkpoint::spawn(Database::connect(options(url, sqlite, 1)).await?);
         }
-        Ok(Self { read, write, writer, bus })
+        Ok(Self { read, write, writer })
     }
 
     /// The connection, for reads.
@@ -79,11 +75,6 @@ impl Db {
     /// Which database this is.
     pub fn backend(&self) -> DbBackend {
         self.read.get_database_backend()
-    }
-
-    /// The bus committed events are published on.
-    pub fn bus(&self) -> &EventBus {
-        &self.bus
     }
 
     /// Takes a turn in the writer's next batch: a transaction of one's own
@@ -117,6 +108,28 @@ impl Db {
     pub async fn ping(&self) -> bool {
         self.read.ping().await.is_ok()
     }
+}
+
+/// Key of the advisory lock that one node holds while it migrates (PostgreSQL).
+const MIGRATION_LOCK: i64 = 0x6e61_7474_6d69;
+
+/// Runs every pending migration. With several nodes on PostgreSQL, one runs them
+/// (in one transaction, holding a lock) while the others wait for the lock and
+/// then find nothing left to do.
+pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let conn = db.migration_conn();
+    if conn.get_database_backend() == DbBackend::Postgres {
+        let txn = conn.begin().await?;
+        let lock = "SELECT pg_advisory_xact_lock($1)";
+        txn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, lock, [MIGRATION_LOCK.into()])).await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await?;
+    } else {
+        Migrator::up(conn, None).await?;
+    }
+    Ok(())
 }
 
 fn options(url: &str, sqlite: bool, connections: u32) -> ConnectOptions {

@@ -109,7 +109,7 @@ fn answer(batch: &mut Batch, outcomes: impl Iterator<Item = (PostJob, ApiResult<
                 let _ = job.reply.send(Err(e));
             }
             Ok(posted) => batch.on_commit(Box::new(move |committed| {
-                let _ = job.reply.send(committed.map(|()| posted).map_err(super::writer::clone_error));
+                let _ = job.reply.send(committed.map(|()| posted).map_err(super::batch::clone_error));
             })),
         }
     }

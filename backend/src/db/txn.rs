@@ -4,8 +4,8 @@
 //! back alone and the batch goes on.
 
 use crate::clock::millis;
-use crate::db::EventScope;
 use crate::error::{ApiError, ApiResult};
+use crate::events::EventScope;
 use crate::events::StoredEvent;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr};
 use shared::Timestamp;

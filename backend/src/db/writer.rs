@@ -7,7 +7,7 @@ use super::batch::{self, Batch};
 use super::posts::{self, NewPost, PostJob, Posted};
 use super::txn::{Turn, WriteTxn};
 use crate::error::{ApiError, ApiResult};
-use crate::events::EventBus;
+use crate::events::EventSink;
 use crate::metrics::Metrics;
 use sea_orm::DatabaseConnection;
 use shared::ContactId;
@@ -53,11 +53,11 @@ pub(super) struct Handle {
 
 impl Handle {
     /// Starts the writer task on `conn`.
-    pub fn spawn(conn: DatabaseConnection, bus: EventBus, config: WriterConfig, metrics: Metrics) -> Self {
+    pub fn spawn(conn: DatabaseConnection, sink: Arc<dyn EventSink>, config: WriterConfig, metrics: Metrics) -> Self {
         let (jobs, queue) = mpsc::channel(config.queue.max(1));
         let depth = Arc::new(AtomicUsize::new(0));
         let max_batch = config.max_batch.max(1);
-        let writer = Writer { conn, bus, queue, depth: depth.clone(), max_batch, metrics };
+        let writer = Writer { conn, sink, queue, depth: depth.clone(), max_batch, metrics };
         tokio::spawn(writer.run());
         Self { jobs, depth }
     }
@@ -106,7 +106,7 @@ impl Handle {
 
 struct Writer {
     conn: DatabaseConnection,
-    bus: EventBus,
+    sink: Arc<dyn EventSink>,
     queue: mpsc::Receiver<Job>,
     depth: Arc<AtomicUsize>,
     max_batch: usize,
@@ -163,7 +163,7 @@ impl Writer {
         match result {
             Ok(events) => {
                 self.metrics.commit(size, took);
-                self.bus.publish(events);
+                self.sink.committed(events);
                 false
             }
             Err(_) => true,
@@ -175,18 +175,10 @@ fn fail_all(jobs: Vec<Job>, err: &ApiError) {
     for job in jobs {
         match job {
             Job::Post(post) => {
-                let _ = post.reply.send(Err(clone_error(err)));
+                let _ = post.reply.send(Err(batch::clone_error(err)));
             }
             // Dropping the sender tells the waiting caller the turn failed.
             Job::Turn(_) | Job::VisitorSeen { .. } => {}
         }
-    }
-}
-
-/// The retryable errors a batch fails with are plain values.
-pub(super) fn clone_error(err: &ApiError) -> ApiError {
-    match err {
-        ApiError::Unavailable => ApiError::Unavailable,
-        other => ApiError::Internal(anyhow::anyhow!("{other}")),
     }
 }

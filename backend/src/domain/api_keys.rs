@@ -7,16 +7,10 @@ use crate::clock::{from_millis, millis};
 use crate::entities::api_keys;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::api::{ApiKey, CreateApiKey, CreatedApiKey, Role};
-use shared::{ApiKeyId, Page, Timestamp};
+use shared::{ApiKeyId, Page};
 use uuid::Uuid;
-
-/// How often `last_used_at` is written for a busy key, in milliseconds.
-const TOUCH_EVERY_MS: i64 = 60_000;
 
 impl From<api_keys::Model> for ApiKey {
     fn from(m: api_keys::Model) -> Self {
@@ -72,22 +66,4 @@ pub async fn revoke(state: &AppState, id: ApiKeyId) -> ApiResult<ApiKey> {
     let mut model = key.into_active_model();
     model.revoked_at = Set(Some(millis(state.now())));
     Ok(model.update(&state.db.autocommit()).await?.into())
-}
-
-/// Records that a key was used (at most once a minute per key).
-pub async fn touch(state: &AppState, id: Uuid, now: Timestamp) {
-    let now = millis(now);
-    let result = api_keys::Entity::update_many()
-        .col_expr(api_keys::Column::LastUsedAt, Expr::value(now))
-        .filter(api_keys::Column::Id.eq(id))
-        .filter(
-            Condition::any()
-                .add(api_keys::Column::LastUsedAt.is_null())
-                .add(api_keys::Column::LastUsedAt.lt(now - TOUCH_EVERY_MS)),
-        )
-        .exec(&state.db.autocommit())
-        .await;
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "could not record API key use");
-    }
 }

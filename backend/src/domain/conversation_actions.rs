@@ -119,7 +119,6 @@ pub async fn assign(
         };
         system_note(&mut txn, &conv, target, now).await?;
         txn.commit().await?;
-        state.realtime.rules_changed();
     }
     convs::get(state, me, id).await
 }
@@ -150,7 +149,7 @@ pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) 
     )
     .exec(&state.db.autocommit())
     .await?;
-    state.realtime.signal(crate::realtime::Signal::Read { agent, conversation: id, read_seq: latest.unwrap_or(0) });
+    state.bus.signal(crate::bus::Signal::Read { agent, conversation: id, read_seq: latest.unwrap_or(0) });
     convs::get(state, me, id).await
 }
 

@@ -47,7 +47,7 @@ pub async fn read_seqs(
 
 /// Everything needed to compute one viewer's dots for a set of conversations.
 pub struct DotContext {
-    team: std::sync::Arc<super::team::TeamSnapshot>,
+    team: std::sync::Arc<crate::roster::TeamSnapshot>,
     viewer: Option<AgentId>,
     reads: HashMap<Uuid, i64>,
     now: Timestamp,
@@ -58,7 +58,7 @@ impl DotContext {
     /// Loads the team and the viewer's read markers for `ids` (two or three queries).
     pub async fn load(state: &AppState, viewer: Option<AgentId>, ids: &[Uuid]) -> ApiResult<Self> {
         let db = state.db.conn();
-        let team = state.realtime.team(state).await?;
+        let team = super::roster::snapshot(state).await?;
         let reads = match viewer {
             Some(agent) => read_seqs(db, agent, ids.to_vec()).await?,
             None => HashMap::new(),

@@ -1,9 +1,9 @@
 //! Agent sign-in: login, refresh, logout, profile changes, and the first admin.
 
 use super::{team, validate};
-use crate::auth::claims::{ACCESS_TTL_SECS, REFRESH_TTL_SECS};
 use crate::auth::secrets::{self, REFRESH_PREFIX};
 use crate::auth::{CurrentAgent, password};
+use crate::claims::{ACCESS_TTL_SECS, REFRESH_TTL_SECS};
 use crate::clock::millis;
 use crate::entities::{agent_sessions, agents};
 use crate::error::{ApiError, ApiResult};
@@ -17,7 +17,7 @@ use uuid::Uuid;
 /// Checks email and password (throttled per account and address) and opens a session.
 #[tracing::instrument(skip_all)]
 pub async fn login(state: &AppState, input: LoginRequest, ip: &str) -> ApiResult<TokenPair> {
-    if let Err(wait) = state.throttle.check(&input.email, ip) {
+    if let Err(wait) = state.throttle.check(&input.email, ip).await {
         state.metrics.rate_limited(Limit::Login);
         return Err(ApiError::RateLimited(wait));
     }
@@ -33,11 +33,11 @@ pub async fn login(state: &AppState, input: LoginRequest, ip: &str) -> ApiResult
     };
     match agent {
         Some(agent) if valid && agent.active => {
-            state.throttle.succeeded(&input.email);
+            state.throttle.succeeded(&input.email).await;
             open_session(state, agent).await
         }
         _ => {
-            state.throttle.failed(&input.email, ip);
+            state.throttle.failed(&input.email, ip).await;
             state.metrics.login_failed();
             tracing::warn!(ip, "login failed");
             Err(ApiError::InvalidCredentials)
@@ -153,7 +153,7 @@ pub async fn update_me(state: &AppState, me: &CurrentAgent, input: UpdateMe) -> 
         team::revoke_sessions(state, id, me.session_id).await?;
     }
     if input.availability.is_some() {
-        state.realtime.team_changed(state).await?;
+        super::roster::changed(state);
     }
     Ok(updated.into())
 }

@@ -8,46 +8,13 @@ use crate::entities::{agent_sessions, agents, conversations, group_members, grou
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
-use shared::api::{Agent, Availability, CreateAgent, Group, Role, UpdateAgent};
-use shared::frames::AgentPresence;
-use shared::{AgentId, ConversationId, GroupId, Page, Team};
-use std::collections::{HashMap, HashSet};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use shared::api::{Agent, CreateAgent, Group, Role, UpdateAgent};
+use shared::{AgentId, ConversationId, GroupId, Page};
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Role from its stored name.
-pub fn parse_role(value: &str) -> Role {
-    if value == "admin" { Role::Admin } else { Role::Agent }
-}
-
-/// Stored name of a role.
-pub fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::Agent => "agent",
-    }
-}
-
-/// Availability from its stored name.
-pub fn parse_availability(value: &str) -> Availability {
-    match value {
-        "online" => Availability::Online,
-        "away" => Availability::Away,
-        _ => Availability::Offline,
-    }
-}
-
-/// Stored name of an availability.
-pub fn availability_name(value: Availability) -> &'static str {
-    match value {
-        Availability::Online => "online",
-        Availability::Away => "away",
-        Availability::Offline => "offline",
-    }
-}
+pub use crate::entities::agents::{availability_name, parse_availability, parse_role, role_name};
 
 impl From<agents::Model> for Agent {
     fn from(m: agents::Model) -> Self {
@@ -63,53 +30,9 @@ impl From<agents::Model> for Agent {
     }
 }
 
-/// The team as the dot rule sees it, with each agent's chosen availability.
-#[derive(Debug, Clone, Default)]
-pub struct TeamSnapshot {
-    /// Agents, who is online, groups.
-    pub team: Team,
-    /// Each active agent's availability.
-    pub availability: HashMap<AgentId, Availability>,
-}
-
-impl TeamSnapshot {
-    /// An agent's presence.
-    pub fn presence_of(&self, agent: AgentId) -> AgentPresence {
-        AgentPresence {
-            agent_id: agent,
-            online: self.team.online.contains(&agent),
-            availability: self.availability.get(&agent).copied().unwrap_or(Availability::Offline),
-        }
-    }
-}
-
-/// Who is on the team, online, and in which group: one query for agents, one for
-/// memberships. An agent is online when active, available (`online`) and connected.
-pub async fn load_team(db: &impl ConnectionTrait, connected: &HashSet<AgentId>) -> ApiResult<TeamSnapshot> {
-    let agents = agents::Entity::find()
-        .filter(agents::Column::Active.eq(true))
-        .select_only()
-        .columns([agents::Column::Id, agents::Column::Availability])
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await?;
-    let members = group_members::Entity::find().all(db).await?;
-    let mut snapshot = TeamSnapshot::default();
-    for (id, availability) in agents {
-        let id = AgentId(id);
-        let availability = parse_availability(&availability);
-        snapshot.team.agents.insert(id);
-        if availability == Availability::Online && connected.contains(&id) {
-            snapshot.team.online.insert(id);
-        }
-        snapshot.availability.insert(id, availability);
-    }
-    for m in members {
-        if snapshot.team.agents.contains(&AgentId(m.agent_id)) {
-            snapshot.team.groups.entry(GroupId(m.group_id)).or_default().insert(AgentId(m.agent_id));
-        }
-    }
-    Ok(snapshot)
+/// An agent's name, if the agent exists.
+pub async fn agent_name(state: &AppState, id: AgentId) -> ApiResult<Option<String>> {
+    Ok(agents::Entity::find_by_id(id.0).one(state.db.conn()).await?.map(|a| a.name))
 }
 
 /// Creates an agent (admin).
@@ -142,7 +65,7 @@ pub async fn insert_agent(state: &AppState, name: String, email: String, hash: S
     }
     .insert(&state.db.autocommit())
     .await?;
-    state.realtime.team_changed(state).await?;
+    super::roster::changed(state);
     Ok(model.into())
 }
 
@@ -210,7 +133,7 @@ pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> 
     if input.active == Some(false) {
         revoke_sessions(state, id, None).await?;
     }
-    state.realtime.team_changed(state).await?;
+    super::roster::changed(state);
     Ok(model.into())
 }
 
@@ -310,7 +233,8 @@ pub async fn delete_group(state: &AppState, id: GroupId) -> ApiResult<()> {
     }
     groups::Entity::delete_by_id(id.0).exec(&*txn).await?;
     txn.commit().await?;
-    state.realtime.team_changed(state).await
+    super::roster::changed(state);
+    Ok(())
 }
 
 /// Replaces a group's members (admin).
@@ -336,6 +260,6 @@ pub async fn set_members(state: &AppState, id: GroupId, agent_ids: Vec<AgentId>)
         .await?;
     }
     txn.commit().await?;
-    state.realtime.team_changed(state).await?;
+    super::roster::changed(state);
     get_group(state, id).await
 }

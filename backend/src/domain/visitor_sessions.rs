@@ -8,16 +8,12 @@ use crate::auth::CurrentVisitor;
 use crate::auth::secrets::{self, VISITOR_PREFIX};
 use crate::clock::millis;
 use crate::entities::{contacts, visitor_sessions};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use shared::api::{StartSession, WidgetSession};
 use shared::{ContactId, Timestamp};
 use uuid::Uuid;
-
-/// A session's last use is written at most this often, so that reads stay reads.
-const TOUCH_EVERY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A new anonymous contact, as a visitor's first visit makes it.
 pub fn anonymous_contact(now: Timestamp, page: Option<String>, browser: Option<String>) -> contacts::ActiveModel {
@@ -67,40 +63,6 @@ pub async fn start(state: &AppState, input: StartSession, browser: Option<String
     let token = create(&*txn, contact.id, now).await?;
     txn.commit().await?;
     Ok(WidgetSession { token, contact_id: ContactId(contact.id) })
-}
-
-/// The visitor a token belongs to. A session unused for longer than the configured
-/// days has expired; a used one has its last use refreshed about once a day.
-pub async fn resolve(state: &AppState, token: &str) -> ApiResult<CurrentVisitor> {
-    let db = state.db.conn();
-    let session = visitor_sessions::Entity::find()
-        .filter(visitor_sessions::Column::TokenHash.eq(secrets::hash(token)))
-        .one(db)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    let now = millis(state.now());
-    let idle_limit = state.settings.visitor_session_idle().num_milliseconds();
-    if now - session.last_used_at > idle_limit {
-        return Err(ApiError::SessionExpired);
-    }
-    if now - session.last_used_at > TOUCH_EVERY_MS {
-        touch(state, session.id, now).await;
-    }
-    let contact = contacts::Entity::find_by_id(session.contact_id).one(db).await?.ok_or(ApiError::Unauthorized)?;
-    Ok(CurrentVisitor { contact, session_id: session.id })
-}
-
-async fn touch(state: &AppState, session: Uuid, now: i64) {
-    // Conditional, so that concurrent requests write once.
-    let result = visitor_sessions::Entity::update_many()
-        .col_expr(visitor_sessions::Column::LastUsedAt, Expr::value(now))
-        .filter(visitor_sessions::Column::Id.eq(session))
-        .filter(visitor_sessions::Column::LastUsedAt.lt(now - TOUCH_EVERY_MS))
-        .exec(&state.db.autocommit())
-        .await;
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "could not record a visitor session's use");
-    }
 }
 
 /// Ends the caller's session: its token stops working at once.

@@ -22,6 +22,11 @@ use uuid::Uuid;
 const THREAD_LIMIT: u64 = 200;
 
 /// The contact's latest conversation.
+/// The visitor's latest conversation, if any.
+pub async fn current_conversation(state: &AppState, contact: ContactId) -> ApiResult<Option<ConversationId>> {
+    Ok(current(state, contact.0).await?.map(|c| ConversationId(c.id)))
+}
+
 async fn current(state: &AppState, contact: Uuid) -> ApiResult<Option<conversations::Model>> {
     Ok(conversations::Entity::find()
         .filter(conversations::Column::ContactId.eq(contact))

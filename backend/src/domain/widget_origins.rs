@@ -3,9 +3,13 @@
 //! takes commands from.
 
 use super::validate;
-use super::widget_settings::origins;
 use crate::entities::widget_settings::Model;
 use crate::error::{ApiError, ApiResult};
+
+/// The allowed origins of a row, as stored.
+pub fn origins(model: &Model) -> Vec<String> {
+    serde_json::from_str(&model.allowed_origins).unwrap_or_default()
+}
 
 /// The sites that may embed the chat: `None` for any; else the stored origins that
 /// are valid (one stored before origins were checked strictly is left out, so a

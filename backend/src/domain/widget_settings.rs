@@ -2,7 +2,7 @@
 //! secret on first use; its public part configures the loader and the frame.
 
 use super::validate;
-use super::widget_origins::{allowed_origins, origin};
+use super::widget_origins::{allowed_origins, origin, origins};
 use crate::auth::secrets;
 use crate::clock::{from_millis, millis};
 use crate::entities::widget_settings::{self as table, Model};
@@ -42,11 +42,6 @@ fn ask_str(a: AskContact) -> &'static str {
         AskContact::After => "after",
         AskContact::Never => "never",
     }
-}
-
-/// The allowed origins of a row, as stored.
-pub fn origins(model: &Model) -> Vec<String> {
-    serde_json::from_str(&model.allowed_origins).unwrap_or_default()
 }
 
 impl From<Model> for WidgetSettings {

@@ -4,9 +4,10 @@ use crate::auth::Caller;
 use crate::auth::extract::resolve_token;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use actix_web::HttpRequest;
 use actix_web::http::header;
-use shared::frames::BEARER_PROTOCOL_PREFIX;
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessageStream, Session};
+use shared::frames::{BEARER_PROTOCOL_PREFIX, MAX_CLIENT_FRAME_BYTES, PROTOCOL};
 
 /// The bearer token offered as the `bearer.<token>` subprotocol.
 fn bearer_from_protocols(req: &HttpRequest) -> Option<String> {
@@ -44,4 +45,15 @@ pub async fn authenticate(req: &HttpRequest, state: &AppState) -> ApiResult<Call
     check_origin(req, state)?;
     let token = bearer_from_protocols(req).ok_or(ApiError::Unauthorized)?;
     resolve_token(state, &token).await
+}
+
+/// Switches to the WebSocket protocol with the frame limits in place.
+pub fn upgrade(req: &HttpRequest, body: web::Payload) -> ApiResult<(HttpResponse, Session, AggregatedMessageStream)> {
+    let (response, session, stream) =
+        actix_ws::handle_with_protocols(req, body, &[PROTOCOL]).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    let stream = stream
+        .max_frame_size(MAX_CLIENT_FRAME_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_CLIENT_FRAME_BYTES);
+    Ok((response, session, stream))
 }

@@ -1,24 +1,24 @@
-//! What both kinds of sessions share: the socket with a send timeout, the frame
-//! rate limit, the heartbeat and the resume parameter.
+//! The socket loop, written once: the client's frames (size- and rate-limited,
+//! every kind counted), the hub's items, the heartbeat with the idle timeout,
+//! and shutdown. Agents' and visitors' sessions supply only their own handling
+//! ([`Handler`]).
 
-use crate::metrics::{Limit, Metrics};
-use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError, Session};
-use serde::Serialize;
+use super::hub::{Item, Membership};
+use super::outbox::{Gone, Outbox};
+use super::rate::{RateLimit, Verdict};
+use crate::bus::Signal;
+use crate::events::StoredEvent;
+use crate::metrics::Metrics;
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, ProtocolError, Session};
+use bytestring::ByteString;
 use shared::ErrorCode;
 use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 /// How often the server pings.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
 /// A client silent for this long is dropped.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
-/// A client that does not take a frame within this time is dropped.
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-/// Sustained frames per second a client may send.
-const RATE_PER_SEC: f64 = 20.0;
-/// Burst of frames a client may send at once.
-const BURST: f64 = 40.0;
-/// Refused frames after which the connection is closed.
-const MAX_STRIKES: u32 = 20;
 
 /// `?after=<seq>` on the upgrade: resume after this sequence.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -29,153 +29,136 @@ pub struct ResumeQuery {
     pub page: Option<String>,
 }
 
-/// The sending half of a socket.
-pub struct Outbox {
+/// Whether a session goes on.
+pub enum Flow {
+    /// Go on.
+    Continue,
+    /// Close the socket with this code and reason.
+    Close(CloseCode, &'static str),
+}
+
+/// What an agent's or a visitor's session does with its socket.
+pub trait Handler {
+    /// The session's error frame, serialised.
+    fn refusal(&self, code: ErrorCode, message: &str) -> ByteString;
+    /// Replays what was missed (or asks for a reload), then says ready; returns
+    /// the last sequence sent.
+    async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Gone>;
+    /// Sends what the log holds after `after`; returns the last sequence sent.
+    async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Gone>;
+    /// A text frame from the client.
+    async fn frame(&mut self, out: &mut Outbox, text: &str) -> Result<Flow, Gone>;
+    /// An event newer than any sent so far.
+    async fn event(&mut self, out: &mut Outbox, event: &StoredEvent) -> Result<(), Gone>;
+    /// A signal.
+    async fn signal(&mut self, out: &mut Outbox, signal: &Signal) -> Result<(), Gone>;
+    /// On every heartbeat: whether the session's credentials still hold.
+    async fn heartbeat(&mut self, out: &mut Outbox) -> Result<Flow, Gone>;
+}
+
+/// How the loop ended.
+enum End {
+    /// The client left, or the connection was closed for cause already.
+    Quiet,
+    /// Close with this code and reason.
+    Close(CloseCode, &'static str),
+}
+
+/// Runs a session until the client leaves, misbehaves or the server stops.
+pub async fn run<H: Handler>(
+    mut handler: H,
     session: Session,
-}
-
-/// The client is gone or too slow: end the session.
-#[derive(Debug)]
-pub struct Gone;
-
-impl Outbox {
-    /// Wraps a session.
-    pub fn new(session: Session) -> Self {
-        Self { session }
-    }
-
-    /// Sends one frame as JSON; a client that does not take it in time is gone.
-    pub async fn send<T: Serialize>(&mut self, frame: &T) -> Result<(), Gone> {
-        let text = serde_json::to_string(frame).map_err(|_| Gone)?;
-        match tokio::time::timeout(SEND_TIMEOUT, self.session.text(text)).await {
-            Ok(Ok(())) => Ok(()),
-            _ => Err(Gone),
+    mut stream: AggregatedMessageStream,
+    mut membership: Membership,
+    mut shutdown: watch::Receiver<bool>,
+    after: Option<i64>,
+    metrics: Metrics,
+) {
+    let mut out = Outbox::new(session);
+    let Ok(mut last) = handler.start(&mut out, after).await else { return };
+    let mut limit = RateLimit::new(metrics);
+    let mut heard = Instant::now();
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let end = loop {
+        let step = tokio::select! {
+            message = stream.recv() => {
+                heard = Instant::now();
+                inbound(&mut handler, &mut out, &mut limit, message).await
+            }
+            item = membership.items.recv() => match item {
+                Some(item) => {
+                    let sent = match item {
+                        Item::Event(event) if event.seq > last => {
+                            last = event.seq;
+                            handler.event(&mut out, &event).await
+                        }
+                        Item::Signal(signal) => handler.signal(&mut out, &signal).await,
+                        Item::Event(_) | Item::Resync => Ok(()),
+                    };
+                    match sent {
+                        Ok(()) if membership.fell_behind() => handler.catch_up(&mut out, last).await.map(|seq| {
+                            last = last.max(seq);
+                            None
+                        }),
+                        Ok(()) => Ok(None),
+                        Err(gone) => Err(gone),
+                    }
+                }
+                None => Ok(Some(End::Quiet)),
+            },
+            _ = ping.tick() => {
+                if heard.elapsed() > IDLE_TIMEOUT {
+                    Ok(Some(End::Close(CloseCode::Away, "idle")))
+                } else {
+                    match handler.heartbeat(&mut out).await {
+                        Ok(Flow::Continue) => out.ping().await.map(|()| None),
+                        Ok(Flow::Close(code, why)) => Ok(Some(End::Close(code, why))),
+                        Err(gone) => Err(gone),
+                    }
+                }
+            }
+            _ = shutdown.changed() => Ok(Some(End::Close(CloseCode::Away, "server shutting down"))),
+        };
+        match step {
+            Ok(None) => {}
+            Ok(Some(end)) => break end,
+            Err(Gone) => break End::Quiet,
         }
-    }
-
-    /// Sends a frame already serialised (shared by every socket that gets it).
-    pub async fn send_text(&mut self, text: bytestring::ByteString) -> Result<(), Gone> {
-        match tokio::time::timeout(SEND_TIMEOUT, self.session.text(text)).await {
-            Ok(Ok(())) => Ok(()),
-            _ => Err(Gone),
-        }
-    }
-
-    /// Answers a ping.
-    pub async fn pong(&mut self, bytes: &[u8]) -> Result<(), Gone> {
-        self.session.pong(bytes).await.map_err(|_| Gone)
-    }
-
-    /// Sends a ping.
-    pub async fn ping(&mut self) -> Result<(), Gone> {
-        self.session.ping(b"").await.map_err(|_| Gone)
-    }
-
-    /// Closes with a code and reason.
-    pub async fn close(&mut self, code: CloseCode, description: &str) {
-        let reason = CloseReason { code, description: Some(description.to_owned()) };
-        let _ = tokio::time::timeout(SEND_TIMEOUT, self.session.clone().close(Some(reason))).await;
+    };
+    if let End::Close(code, why) = end {
+        out.close(code, why).await;
     }
 }
 
-/// What became of one message from the client.
-pub enum Inbound {
-    /// A text frame for the session to handle.
-    Frame(String),
-    /// Nothing more to do (a ping answered, a frame refused with an error).
-    Handled,
-    /// The client said goodbye.
-    Finished,
-    /// The connection was closed for cause (oversized frame, flood, protocol error).
-    Closed,
-}
-
-/// Handles the transport side of a client message: pings, binary and refused
-/// frames, size and rate limits. `error` builds the session's error frame.
-pub async fn receive<E: Serialize>(
+/// One message from the client: every kind takes a token from the rate limit.
+async fn inbound<H: Handler>(
+    handler: &mut H,
     out: &mut Outbox,
     limit: &mut RateLimit,
     message: Option<Result<AggregatedMessage, ProtocolError>>,
-    error: fn(ErrorCode, &str) -> E,
-) -> Result<Inbound, Gone> {
+) -> Result<Option<End>, Gone> {
+    let message = match message {
+        None | Some(Ok(AggregatedMessage::Close(_))) => return Ok(Some(End::Close(CloseCode::Normal, "bye"))),
+        Some(Err(ProtocolError::Overflow)) => return Ok(Some(End::Close(CloseCode::Size, "frame too large"))),
+        Some(Err(_)) => return Ok(Some(End::Close(CloseCode::Protocol, "protocol error"))),
+        Some(Ok(message)) => message,
+    };
+    match limit.check() {
+        Verdict::Allow => {}
+        Verdict::Refuse => {
+            return out.send_text(handler.refusal(ErrorCode::RateLimited, "slow down")).await.map(|()| None);
+        }
+        Verdict::Close => return Ok(Some(End::Close(CloseCode::Policy, "too many frames"))),
+    }
     match message {
-        Some(Ok(AggregatedMessage::Text(text))) => match limit.check() {
-            Verdict::Allow => Ok(Inbound::Frame(text.to_string())),
-            Verdict::Refuse => out.send(&error(ErrorCode::RateLimited, "slow down")).await.map(|()| Inbound::Handled),
-            Verdict::Close => {
-                out.close(CloseCode::Policy, "too many frames").await;
-                Ok(Inbound::Closed)
-            }
+        AggregatedMessage::Text(text) => match handler.frame(out, &text).await? {
+            Flow::Continue => Ok(None),
+            Flow::Close(code, why) => Ok(Some(End::Close(code, why))),
         },
-        Some(Ok(AggregatedMessage::Binary(_))) => {
-            out.send(&error(ErrorCode::MalformedRequest, "frames are JSON text")).await.map(|()| Inbound::Handled)
+        AggregatedMessage::Binary(_) => {
+            out.send_text(handler.refusal(ErrorCode::MalformedRequest, "frames are JSON text")).await.map(|()| None)
         }
-        Some(Ok(AggregatedMessage::Ping(bytes))) => out.pong(&bytes).await.map(|()| Inbound::Handled),
-        Some(Ok(AggregatedMessage::Pong(_))) => Ok(Inbound::Handled),
-        Some(Ok(AggregatedMessage::Close(_))) | None => Ok(Inbound::Finished),
-        Some(Err(ProtocolError::Overflow)) => {
-            out.close(CloseCode::Size, "frame too large").await;
-            Ok(Inbound::Closed)
-        }
-        Some(Err(_)) => {
-            out.close(CloseCode::Protocol, "protocol error").await;
-            Ok(Inbound::Closed)
-        }
-    }
-}
-
-/// A token bucket for incoming frames.
-pub struct RateLimit {
-    tokens: f64,
-    last: Instant,
-    strikes: u32,
-    metrics: Metrics,
-}
-
-/// What to do with an incoming frame.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Handle it.
-    Allow,
-    /// Refuse it with an error frame.
-    Refuse,
-    /// Refused too often: close the connection.
-    Close,
-}
-
-impl RateLimit {
-    /// A full bucket; refusals are counted in `metrics`.
-    pub fn new(metrics: Metrics) -> Self {
-        Self { tokens: BURST, last: Instant::now(), strikes: 0, metrics }
-    }
-
-    /// Takes a token for a frame arriving now.
-    pub fn check(&mut self) -> Verdict {
-        let now = Instant::now();
-        self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * RATE_PER_SEC).min(BURST);
-        self.last = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            return Verdict::Allow;
-        }
-        self.strikes += 1;
-        self.metrics.rate_limited(Limit::SocketFrames);
-        if self.strikes > MAX_STRIKES { Verdict::Close } else { Verdict::Refuse }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_flood_is_refused_then_closed() {
-        let metrics = Metrics::new().unwrap();
-        let mut limit = RateLimit::new(metrics.clone());
-        let verdicts: Vec<Verdict> = (0..100).map(|_| limit.check()).collect();
-        assert!(verdicts[..40].iter().all(|v| *v == Verdict::Allow));
-        assert_eq!(verdicts[40], Verdict::Refuse);
-        assert_eq!(verdicts.last(), Some(&Verdict::Close));
-        assert!(metrics.render().unwrap().contains("natter_rate_limited_total{limit=\"socket_frames\"} 60"));
+        AggregatedMessage::Ping(bytes) => out.pong(&bytes).await.map(|()| None),
+        AggregatedMessage::Pong(_) | AggregatedMessage::Close(_) => Ok(None),
     }
 }

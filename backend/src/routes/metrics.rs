@@ -26,7 +26,7 @@ async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<Http
             return Err(ApiError::Unauthorized);
         }
     }
-    state.metrics.bus_lag(state.db.bus().lag());
+    state.metrics.bus_lag(state.bus.lag());
     state.metrics.write_queue_depth(state.db.queue_depth());
     let text = state.metrics.render().map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text))

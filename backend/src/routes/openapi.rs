@@ -57,7 +57,7 @@ impl Modify for Security {
         widget::start, widget::end, widget::conversation, widget::post_message, widget::upload, widget::contact,
         widget_settings::loader, widget_settings::frame, widget_settings::config, widget_settings::get_settings,
         widget_settings::update_settings, widget_settings::rotate_identity_secret, widget_settings::identify,
-        crate::realtime::agent_ws::connect, crate::realtime::visitor_ws::connect,
+        crate::realtime::agent::connect, crate::realtime::visitor::connect,
     ),
     components(schemas(shared::ErrorCode, shared::events::Event)),
     tags((name = "realtime", description = "WebSockets. Frames are JSON objects tagged by `type`: see \

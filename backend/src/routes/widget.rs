@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[post("/api/v1/widget/sessions")]
 async fn start(state: web::Data<AppState>, req: HttpRequest, body: web::Json<StartSession>) -> ApiResult<HttpResponse> {
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    if let Err(wait) = state.new_visitors.hit(&ip) {
+    if let Err(wait) = state.new_visitors.hit(&ip).await {
         state.metrics.rate_limited(Limit::NewVisitor);
         return Err(ApiError::RateLimited(wait));
     }

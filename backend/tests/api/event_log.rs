@@ -28,7 +28,7 @@ pub async fn count_attachments(app: &TestApp) -> u64 {
 }
 
 async fn every_change_is_logged_in_order(app: TestApp) {
-    let mut bus = app.state.db.bus().subscribe();
+    let mut bus = app.state.bus.subscribe();
     let visitor = app.new_visitor().await;
     let conv = app.visitor_says(&visitor, "Hello").await;
     let reply = app.agent_says(app.admin_token(), conv, PostKind::Reply, "Hi!").await;

@@ -209,7 +209,7 @@ async fn offline_assignee_turns_red_and_return_clears(app: TestApp) {
     assert_eq!(seen.dot, Dot::None);
     // Ben closes his inbox; after the grace period he is offline and it turns red.
     ben_ws.close().await;
-    let presence = &app.state.realtime.presence;
+    let presence = app.state.bus.presence();
     let ben_id = ben.agent.id;
     tokio::time::timeout(crate::helpers::FRAME_TIMEOUT, async {
         while presence.open_connections(ben_id) > 0 {
@@ -218,7 +218,7 @@ async fn offline_assignee_turns_red_and_return_clears(app: TestApp) {
     })
     .await
     .expect("the server saw the socket close");
-    app.clock.advance(chrono::Duration::seconds(backend::realtime::presence::GRACE_SECS));
+    app.clock.advance(chrono::Duration::seconds(backend::bus::presence::GRACE_SECS));
     let offline = admin_ws.until(|f: &AgentServerFrame| matches!(f, AgentServerFrame::Presence(p) if !p.online)).await;
     assert!(matches!(offline, AgentServerFrame::Presence(ref p) if p.agent_id == ben.agent.id), "{offline:?}");
     let red = next_conversation(&mut admin_ws, conv).await;

@@ -29,7 +29,7 @@ async fn pruning_keeps_resume_correct(app: TestApp) {
     let swept = retention::sweep(&app.state).await.expect("retention runs");
     assert_eq!(swept.events, old.len() as u64);
     assert_eq!(seqs_after(&app, 0).await, newer, "everything newer is intact, nothing older is left");
-    assert_eq!(retention::horizon(app.state.db.conn()).await.expect("horizon"), horizon);
+    assert_eq!(backend::db::log::horizon(app.state.db.conn()).await.expect("horizon"), horizon);
     assert_eq!(retention::sweep(&app.state).await.expect("again").events, 0);
 
     // A resume from inside the pruned window must reload...

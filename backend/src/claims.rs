@@ -46,7 +46,7 @@ impl JwtKeys {
         let secret = match std::fs::read_to_string(&path) {
             Ok(s) if !s.trim().is_empty() => s.trim().to_owned(),
             _ => {
-                let s = super::secrets::generate("");
+                let s = crate::secrets::generate("");
                 write_private(&path, &s)?;
                 s
             }

@@ -1,29 +1,29 @@
 //! An agent's socket: every logged event with the agent's own dots, typing and
 //! presence; sends, typing and reads from the agent.
 
-use super::Signal;
-use super::handshake::authenticate;
-use super::replay::{self, Replay};
-use super::session::{Gone, IDLE_TIMEOUT, Inbound, Outbox, PING_EVERY, RateLimit, ResumeQuery, receive};
+use super::handshake::{authenticate, upgrade};
+use super::hub::{Hub, Member};
+use super::outbox::{Gone, Outbox};
+use super::session::{self, Flow, Handler, ResumeQuery};
 use crate::auth::{Caller, CurrentAgent};
+use crate::bus::Signal;
+use crate::db::log::{self, Replay};
 use crate::domain::conversation_actions as actions;
-use crate::domain::conversations::{dot_input_of, find_row, read_seqs};
-use crate::entities::conversations;
+use crate::domain::conversations::{self, dot_input_of, read_seqs};
+use crate::domain::roster as team;
 use crate::error::{ApiError, ApiResult};
 use crate::events::StoredEvent;
 use crate::metrics::SocketKind;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use actix_ws::{AggregatedMessageStream, CloseCode};
-use sea_orm::EntityTrait;
+use actix_ws::CloseCode;
+use bytestring::ByteString;
 use shared::api::{Conversation, PostKind, PostMessage};
 use shared::dot::{DotViewer, dot};
 use shared::events::Event;
-use shared::frames::{AgentClientFrame, AgentServerFrame, MAX_CLIENT_FRAME_BYTES, PROTOCOL, Typist, VisitorPresence};
+use shared::frames::{AgentClientFrame, AgentServerFrame, Typist, VisitorPresence};
 use shared::{ContactId, ConversationId, Dot, ErrorCode};
 use std::collections::HashMap;
-use std::time::Instant;
-use tokio::sync::broadcast::error::RecvError;
 
 /// Open an agent's WebSocket (subprotocols `natter.v1`, `bearer.<token>`; `?after=<seq>` to resume).
 #[utoipa::path(tag = "realtime", params(("after" = Option<i64>, Query, description = "Resume after this sequence")), responses(
@@ -36,31 +36,26 @@ pub async fn connect(
     req: HttpRequest,
     body: web::Payload,
     state: web::Data<AppState>,
+    hub: web::Data<Hub>,
     query: web::Query<ResumeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Caller::Agent(me) = authenticate(&req, &state).await? else { return Err(ApiError::Forbidden) };
-    let (response, socket, stream) =
-        actix_ws::handle_with_protocols(&req, body, &[PROTOCOL]).map_err(|e| ApiError::Malformed(e.to_string()))?;
-    let stream = stream
-        .max_frame_size(MAX_CLIENT_FRAME_BYTES)
-        .aggregate_continuations()
-        .max_continuation_size(MAX_CLIENT_FRAME_BYTES);
-    let state = state.get_ref().clone();
+    let (response, socket, stream) = upgrade(&req, body)?;
+    let (state, hub) = (state.get_ref().clone(), hub.get_ref().clone());
     let after = query.after;
     actix_web::rt::spawn(async move {
+        let membership = hub.join(Member::Agent(me.agent_id)).await;
         let _open = state.metrics.socket_opened(SocketKind::Agent);
         let agent = me.agent_id;
-        let mut session =
-            AgentSession { state: state.clone(), me, reads: HashMap::new(), contacts: HashMap::new(), since: i64::MAX };
-        if let Some(id) = agent
-            && state.realtime.presence.agent_connected(id)
-            && let Err(e) = state.realtime.team_changed(&state).await
-        {
-            tracing::warn!(error = %e, "presence update failed");
-        }
-        session.run(Outbox::new(socket), stream, after).await;
         if let Some(id) = agent {
-            state.realtime.presence.agent_disconnected(id, state.now());
+            state.bus.presence().agent_connected(id);
+        }
+        let session =
+            AgentSession { state: state.clone(), me, reads: HashMap::new(), contacts: HashMap::new(), since: i64::MAX };
+        let (shutdown, metrics) = (state.shutdown.clone(), state.metrics.clone());
+        session::run(session, socket, stream, membership, shutdown, after, metrics).await;
+        if let Some(id) = agent {
+            state.bus.presence().agent_disconnected(id);
         }
     });
     Ok(response)
@@ -77,95 +72,26 @@ struct AgentSession {
     since: i64,
 }
 
-impl AgentSession {
-    async fn run(&mut self, mut out: Outbox, mut stream: AggregatedMessageStream, after: Option<i64>) {
-        let mut bus = self.state.db.bus().subscribe();
-        let mut signals = self.state.realtime.signals();
-        let mut shutdown = self.state.realtime.shutdown_signal();
-        let mut last = match self.start(&mut out, after).await {
-            Ok(last) => last,
-            Err(_) => return,
-        };
-        self.since = last;
-        let mut limit = RateLimit::new(self.state.metrics.clone());
-        let mut heard = Instant::now();
-        let mut ping = tokio::time::interval(PING_EVERY);
-        let outcome: Result<(), Gone> = loop {
-            tokio::select! {
-                message = stream.recv() => {
-                    heard = Instant::now();
-                    match receive(&mut out, &mut limit, message, refusal).await {
-                        Ok(Inbound::Frame(text)) => {
-                            if !self.me.still_valid(&self.state).await.unwrap_or(false) {
-                                return self.end_expired(&mut out).await;
-                            }
-                            if let Err(gone) = self.handle(&mut out, &text).await { break Err(gone) }
-                        }
-                        Ok(Inbound::Handled) => {}
-                        Ok(Inbound::Finished) => break Ok(()),
-                        Ok(Inbound::Closed) => return,
-                        Err(gone) => break Err(gone),
-                    }
-                }
-                event = bus.recv() => match event {
-                    Ok(event) if event.seq > last => {
-                        last = event.seq;
-                        if let Err(gone) = self.deliver(&mut out, &event).await { break Err(gone) }
-                    }
-                    Ok(_) => {}
-                    Err(RecvError::Lagged(_)) => match self.catch_up(&mut out, last).await {
-                        Ok(seq) => last = seq,
-                        Err(gone) => break Err(gone),
-                    },
-                    Err(RecvError::Closed) => break Ok(()),
-                },
-                signal = signals.recv() => match signal {
-                    Ok(signal) => if let Err(gone) = self.on_signal(&mut out, signal).await { break Err(gone) },
-                    Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => break Ok(()),
-                },
-                _ = ping.tick() => {
-                    if !self.me.still_valid(&self.state).await.unwrap_or(false) {
-                        return self.end_expired(&mut out).await;
-                    }
-                    if heard.elapsed() > IDLE_TIMEOUT {
-                        out.close(CloseCode::Away, "idle").await;
-                        return;
-                    }
-                    if let Err(gone) = out.ping().await { break Err(gone) }
-                }
-                _ = shutdown.changed() => {
-                    out.close(CloseCode::Away, "server shutting down").await;
-                    return;
-                }
-            }
-        };
-        if outcome.is_ok() {
-            out.close(CloseCode::Normal, "bye").await;
-        }
-    }
-
-    /// The token expired or the session was ended: say so and close, so the
-    /// client refreshes its token and resumes.
-    async fn end_expired(&self, out: &mut Outbox) {
-        let _ = out.send(&error(ErrorCode::Unauthorized, "the session ended; sign in again", None)).await;
-        out.close(CloseCode::Policy, "session ended").await;
+impl Handler for AgentSession {
+    fn refusal(&self, code: ErrorCode, message: &str) -> ByteString {
+        frame(&error(code, message, None))
     }
 
     /// Replays what was missed (or asks for a reload), then says ready.
     async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Gone> {
-        let db = self.state.db.conn();
         let last = match after {
-            None => replay::latest_seq(db).await.map_err(|_| Gone)?,
+            None => log::latest_seq(self.state.db.conn()).await.map_err(|_| Gone)?,
             Some(after) => self.catch_up(out, after).await?,
         };
-        let team = self.state.realtime.team(&self.state).await.map_err(|_| Gone)?;
+        self.since = last;
+        let team = team::snapshot(&self.state).await.map_err(|_| Gone)?;
         let agents = team.team.agents.iter().map(|a| team.presence_of(*a)).collect();
         let visitors = self
             .state
-            .realtime
-            .presence
+            .bus
+            .presence()
             .visitors_online()
+            .await
             .into_iter()
             .map(|(contact_id, page)| VisitorPresence { contact_id, online: true, page })
             .collect();
@@ -173,24 +99,36 @@ impl AgentSession {
         Ok(last)
     }
 
-    /// Sends the events after `after` from the log; returns the last sequence sent.
     async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Gone> {
-        match replay::since(self.state.db.conn(), after, None).await.map_err(|_| Gone)? {
+        match log::since(self.state.db.conn(), after, None).await.map_err(|_| Gone)? {
             Replay::Reload { latest } => {
                 out.send(&AgentServerFrame::ReloadRequired { last_seq: latest }).await?;
                 Ok(latest)
             }
             Replay::Events { events, last } => {
                 for event in &events {
-                    self.deliver(out, event).await?;
+                    self.event(out, event).await?;
                 }
                 Ok(last)
             }
         }
     }
 
+    async fn frame(&mut self, out: &mut Outbox, text: &str) -> Result<Flow, Gone> {
+        match self.me.still_valid(&self.state).await {
+            Ok(true) => {}
+            Ok(false) => return self.ended(out).await,
+            // A database blip is not a revocation: refuse this frame, keep the socket.
+            Err(_) => {
+                out.send(&error(ErrorCode::Unavailable, "try again in a moment", None)).await?;
+                return Ok(Flow::Continue);
+            }
+        }
+        self.handle(out, text).await.map(|()| Flow::Continue)
+    }
+
     /// Sends the event's shared frame, with this agent's own dot on a conversation.
-    async fn deliver(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Gone> {
+    async fn event(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Gone> {
         let dot = match &stored.event {
             Event::ConversationCreated { conversation } | Event::ConversationUpdated { conversation } => {
                 self.dot_of(conversation).await.map_err(|_| Gone)?
@@ -202,13 +140,56 @@ impl AgentSession {
                 self.reads.remove(conversation_id);
                 Dot::None
             }
-            Event::MessageCreated { .. } | Event::ContactUpdated { .. } => Dot::None,
+            Event::MessageCreated { conversation: None, .. } | Event::ContactUpdated { .. } => Dot::None,
         };
         out.send_text(stored.agent_frame(dot)).await
     }
 
+    async fn signal(&mut self, out: &mut Outbox, signal: &Signal) -> Result<(), Gone> {
+        match signal {
+            Signal::Typing { conversation, typist, typing, .. } => {
+                let own = matches!(typist, Typist::Agent { agent_id, .. } if Some(*agent_id) == self.me.agent_id);
+                if own {
+                    return Ok(());
+                }
+                let frame = AgentServerFrame::Typing {
+                    conversation_id: *conversation,
+                    typist: typist.clone(),
+                    typing: *typing,
+                };
+                out.send(&frame).await
+            }
+            Signal::Agent(presence) => out.send(&AgentServerFrame::Presence(presence.clone())).await,
+            Signal::Visitor(visitor) => out.send(&AgentServerFrame::Visitor(visitor.clone())).await,
+            Signal::Read { agent, conversation, read_seq } if Some(*agent) == self.me.agent_id => {
+                self.reads.insert(*conversation, Some(*read_seq));
+                let Ok(row) = conversations::find_row(self.state.db.conn(), *conversation).await else { return Ok(()) };
+                let dot = self.dot_of(&row.to_dto(Dot::None)).await.map_err(|_| Gone)?;
+                out.send(&AgentServerFrame::Dot { conversation_id: *conversation, dot }).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn heartbeat(&mut self, out: &mut Outbox) -> Result<Flow, Gone> {
+        match self.me.still_valid(&self.state).await {
+            Ok(false) => self.ended(out).await,
+            // True, or the database could not say: check again at the next heartbeat.
+            Ok(true) | Err(_) => Ok(Flow::Continue),
+        }
+    }
+}
+
+impl AgentSession {
+    /// The token expired or the session was ended: say so and close with 1008,
+    /// so the client refreshes its token and resumes.
+    async fn ended(&self, out: &mut Outbox) -> Result<Flow, Gone> {
+        out.send(&error(ErrorCode::Unauthorized, "the session ended; sign in again", None)).await?;
+        Ok(Flow::Close(CloseCode::Policy, "session ended"))
+    }
+
     async fn dot_of(&mut self, conversation: &Conversation) -> ApiResult<Dot> {
-        let team = self.state.realtime.team(&self.state).await?;
+        let team = team::snapshot(&self.state).await?;
         let viewer = match self.me.agent_id {
             Some(agent) => {
                 let read = match self.reads.get(&conversation.id) {
@@ -248,7 +229,7 @@ impl AgentSession {
                 let Some(agent_id) = self.me.agent_id else { return Ok(()) };
                 match self.contact_of(conversation_id).await {
                     Ok(contact) => {
-                        self.state.realtime.signal(Signal::Typing {
+                        self.state.bus.signal(Signal::Typing {
                             conversation: conversation_id,
                             contact,
                             typist: Typist::Agent { agent_id, name: self.me.name.clone() },
@@ -273,43 +254,15 @@ impl AgentSession {
         if let Some(contact) = self.contacts.get(&conversation) {
             return Ok(*contact);
         }
-        let row = conversations::Entity::find_by_id(conversation.0)
-            .one(self.state.db.conn())
-            .await?
-            .ok_or(ApiError::NotFound)?;
+        let row = conversations::find_row(self.state.db.conn(), conversation).await?;
         let contact = ContactId(row.contact_id);
         self.contacts.insert(conversation, contact);
         Ok(contact)
     }
-
-    async fn on_signal(&mut self, out: &mut Outbox, signal: Signal) -> Result<(), Gone> {
-        match signal {
-            Signal::Typing { conversation, typist, typing, .. } => {
-                let own = matches!(&typist, Typist::Agent { agent_id, .. } if Some(*agent_id) == self.me.agent_id);
-                if own {
-                    return Ok(());
-                }
-                out.send(&AgentServerFrame::Typing { conversation_id: conversation, typist, typing }).await
-            }
-            Signal::Agent(presence) => out.send(&AgentServerFrame::Presence(presence)).await,
-            Signal::Visitor(visitor) => out.send(&AgentServerFrame::Visitor(visitor)).await,
-            Signal::TeamOnline(_) => Ok(()),
-            Signal::Read { agent, conversation, read_seq } => {
-                if Some(agent) != self.me.agent_id {
-                    return Ok(());
-                }
-                self.reads.insert(conversation, Some(read_seq));
-                let Ok(row) = find_row(self.state.db.conn(), conversation).await else { return Ok(()) };
-                let dto = row.to_dto(Dot::None);
-                let dot = self.dot_of(&dto).await.map_err(|_| Gone)?;
-                out.send(&AgentServerFrame::Dot { conversation_id: conversation, dot }).await
-            }
-        }
-    }
 }
 
-fn refusal(code: ErrorCode, message: &str) -> AgentServerFrame {
-    error(code, message, None)
+fn frame(frame: &AgentServerFrame) -> ByteString {
+    serde_json::to_string(frame).unwrap_or_default().into()
 }
 
 fn error(code: ErrorCode, message: &str, client_id: Option<String>) -> AgentServerFrame {

@@ -1,6 +1,7 @@
-//! Reading the event log after a sequence, for clients that resume.
+//! Reading the event log: its latest sequence, what came after a sequence (for
+//! clients that resume and nodes that missed something), and how far retention pruned.
 
-use crate::entities::events;
+use crate::entities::{event_log_horizon, events};
 use crate::error::ApiResult;
 use crate::events::StoredEvent;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -52,7 +53,7 @@ pub async fn since(db: &impl ConnectionTrait, after: i64, visitor: Option<Contac
     let rows = query.order_by_asc(events::Column::Seq).limit(MAX_REPLAY + 1).all(db).await?;
     // Read after the events: retention moves the horizon before it prunes, so a
     // resume racing a prune sees the new horizon here.
-    if rows.len() as u64 > MAX_REPLAY || after < crate::retention::horizon(db).await? {
+    if rows.len() as u64 > MAX_REPLAY || after < horizon(db).await? {
         return Ok(Replay::Reload { latest });
     }
     let mut replayed = Vec::with_capacity(rows.len());
@@ -65,4 +66,20 @@ pub async fn since(db: &impl ConnectionTrait, after: i64, visitor: Option<Contac
     }
     let last = replayed.last().map_or(latest, |e| e.seq.max(latest));
     Ok(Replay::Events { events: replayed, last })
+}
+
+/// The highest sequence pruned from the event log (0 when none was).
+pub async fn horizon(db: &impl ConnectionTrait) -> ApiResult<i64> {
+    Ok(event_log_horizon::Entity::find_by_id(1).one(db).await?.map_or(0, |h| h.pruned_through))
+}
+
+/// Every event with a sequence in `from..=to`, in order (for a node filling a gap).
+pub async fn range(db: &impl ConnectionTrait, from: i64, to: i64) -> ApiResult<Vec<StoredEvent>> {
+    let rows = events::Entity::find()
+        .filter(events::Column::Seq.gte(from))
+        .filter(events::Column::Seq.lte(to))
+        .order_by_asc(events::Column::Seq)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(StoredEvent::from_row).collect())
 }
