@@ -60,9 +60,10 @@ lint:
 fmt:
     cargo fmt --all
 
-# Load test on loopback (release build): latency, throughput, memory per connection.
+# Benchmarks (release build): Natter beside Node relays under load, idle sockets, memory, a 3-node
+# cluster, instructions per message, a big inbox. Needs a quiet machine; PARTS/RATES/... in bench/run.sh.
 bench:
-    cargo build --release -p backend -p loadgen
+    cargo build --release -p backend --bin natter
     bash bench/run.sh
 
 # Screenshots of every screen with sample data, into target/screenshots (for looking at).
