@@ -20,14 +20,43 @@ use tokio::sync::oneshot;
 const EVENT_LOG_LOCK: i64 = 0x6e61_7474_6572;
 
 /// Someone to answer once the batch's fate is known.
-pub(super) type Answer = Box<dyn FnOnce(Result<(), &ApiError>) + Send>;
+pub(super) type Answer = Box<dyn FnOnce(Result<(), &ApiError>) + Send + Sync>;
 
 /// An open batch.
 pub(super) struct Batch {
-    pub txn: DatabaseTransaction,
+    conn: DatabaseConnection,
+    /// Always there but while [`Batch::restart`] swaps it.
+    txn: Option<DatabaseTransaction>,
+    pub log: Appended,
+    answers: Vec<Answer>,
+}
+
+/// What the batch appends to the event log, in order.
+pub(super) struct Appended {
     pub next_seq: i64,
     pub events: Vec<StoredEvent>,
-    answers: Vec<Answer>,
+}
+
+impl Appended {
+    /// An event with the next sequence number, kept for publishing after commit.
+    pub fn event(&mut self, event: Event, scope: EventScope, now: i64) -> Result<events::ActiveModel, DbErr> {
+        let stored = StoredEvent::new(self.next_seq, scope, event, from_millis(now))?;
+        self.next_seq += 1;
+        let row = stored.row();
+        self.events.push(stored);
+        Ok(row)
+    }
+
+    /// Where the log stands, to go back to it.
+    pub fn mark(&self) -> (i64, usize) {
+        (self.next_seq, self.events.len())
+    }
+
+    /// Forgets what was appended since `mark`.
+    pub fn rewind(&mut self, (next_seq, events): (i64, usize)) {
+        self.next_seq = next_seq;
+        self.events.truncate(events);
+    }
 }
 
 impl Batch {
@@ -35,6 +64,46 @@ impl Batch {
     /// on PostgreSQL a transaction-scoped advisory lock, so that the batches of
     /// several nodes append one after the other.
     pub async fn begin(conn: &DatabaseConnection) -> Result<Self, DbErr> {
+        let (txn, next_seq) = open(conn).await?;
+        let log = Appended { next_seq, events: Vec::new() };
+        Ok(Self { conn: conn.clone(), txn: Some(txn), log, answers: Vec::new() })
+    }
+
+    /// Whether nothing was written in the batch yet.
+    pub fn is_fresh(&self) -> bool {
+        self.log.events.is_empty() && self.answers.is_empty()
+    }
+
+    /// Rolls the whole transaction back and opens it again (only while nothing
+    /// else was written in it: a failed first statement).
+    pub async fn restart(&mut self) -> Result<(), DbErr> {
+        if let Some(failed) = self.txn.take() {
+            failed.rollback().await?;
+        }
+        let (txn, next_seq) = open(&self.conn).await?;
+        self.txn = Some(txn);
+        self.log = Appended { next_seq, events: Vec::new() };
+        Ok(())
+    }
+
+    /// The batch's transaction.
+    pub fn txn(&self) -> Result<&DatabaseTransaction, DbErr> {
+        self.txn.as_ref().ok_or_else(gone)
+    }
+
+    /// The transaction and the log, to write both at once.
+    pub fn parts(&mut self) -> Result<(&DatabaseTransaction, &mut Appended), DbErr> {
+        Ok((self.txn.as_ref().ok_or_else(gone)?, &mut self.log))
+    }
+}
+
+fn gone() -> DbErr {
+    DbErr::Custom("the batch's transaction is gone".into())
+}
+
+/// Begins a batch's transaction under the write lock; returns it and the next sequence.
+async fn open(conn: &DatabaseConnection) -> Result<(DatabaseTransaction, i64), DbErr> {
+    {
         let backend = conn.get_database_backend();
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
@@ -55,24 +124,11 @@ impl Batch {
             .into_tuple()
             .one(&txn)
             .await?;
-        Ok(Self { txn, next_seq: latest.flatten().unwrap_or(0) + 1, events: Vec::new(), answers: Vec::new() })
+        Ok((txn, latest.flatten().unwrap_or(0) + 1))
     }
+}
 
-    /// Takes the next sequence number.
-    pub fn next(&mut self) -> i64 {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        seq
-    }
-
-    /// An event with the next sequence number, kept for publishing after commit.
-    pub fn event(&mut self, event: Event, scope: EventScope, now: i64) -> Result<events::ActiveModel, DbErr> {
-        let stored = StoredEvent::new(self.next(), scope, event, from_millis(now))?;
-        let row = stored.row();
-        self.events.push(stored);
-        Ok(row)
-    }
-
+impl Batch {
     /// Answers `answer` after commit (or with the failure).
     pub fn on_commit(&mut self, answer: Answer) {
         self.answers.push(answer);
@@ -81,7 +137,11 @@ impl Batch {
     /// Lends a savepoint of the transaction to a caller and waits until it is
     /// released (its events join the batch) or dropped (rolled back).
     pub async fn take_turn(&mut self, give: oneshot::Sender<Turn>) {
-        let savepoint = match self.txn.begin().await {
+        let savepoint = match self.txn.as_ref().map(|t| t.begin()) {
+            Some(begin) => begin.await,
+            None => Err(DbErr::Custom("the batch's transaction is gone".into())),
+        };
+        let savepoint = match savepoint {
             Ok(savepoint) => savepoint,
             Err(e) => {
                 // Dropping `give` tells the caller the turn failed.
@@ -90,12 +150,12 @@ impl Batch {
             }
         };
         let (end, ended) = oneshot::channel();
-        if give.send(Turn { txn: savepoint, next_seq: self.next_seq, end }).is_err() {
+        if give.send(Turn { txn: savepoint, next_seq: self.log.next_seq, end }).is_err() {
             return; // the caller gave up; the savepoint rolls back as it drops
         }
         if let Ok(TurnEnd { events, next_seq, durable }) = ended.await {
-            self.next_seq = next_seq;
-            self.events.extend(events);
+            self.log.next_seq = next_seq;
+            self.log.events.extend(events);
             self.answers.push(Box::new(move |result| {
                 let _ = durable.send(result.map_err(clone_error));
             }));
@@ -104,13 +164,16 @@ impl Batch {
 
     /// Commits; answers everyone; returns the events to publish (empty on failure).
     pub async fn commit(self) -> Result<Vec<StoredEvent>, ()> {
-        let result = self.txn.commit().await.map_err(super::unavailable);
+        let result = match self.txn {
+            Some(txn) => txn.commit().await.map_err(super::unavailable),
+            None => Err(super::unavailable("the batch's transaction is gone")),
+        };
         let outcome = result.as_ref().map(|_| ());
         for answer in self.answers {
             answer(outcome);
         }
         match result {
-            Ok(()) => Ok(self.events),
+            Ok(()) => Ok(self.log.events),
             Err(_) => Err(()),
         }
     }
@@ -123,7 +186,7 @@ pub(super) async fn record_visitors_seen(batch: &mut Batch, seen: Vec<(ContactId
         return;
     }
     let result = async {
-        let savepoint = batch.txn.begin().await?;
+        let savepoint = batch.txn()?.begin().await?;
         for (contact, page, at) in seen {
             let mut update = contacts::Entity::update_many()
                 .col_expr(contacts::Column::LastSeenAt, Expr::value(at))

@@ -16,8 +16,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-/// Items queued for one socket.
-const QUEUE: usize = 256;
+/// Items queued for an agent's socket: every event of the workspace passes
+/// through it, so it absorbs a burst of a few seconds at full load (a queue
+/// holds pointers, and only what is waiting takes memory).
+const AGENT_QUEUE: usize = 16_384;
+/// Items queued for a visitor's socket: only their own conversation's.
+const VISITOR_QUEUE: usize = 128;
 
 /// Who a socket belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +105,11 @@ impl Hub {
     /// before reading the log: whatever commits after the read reaches the
     /// socket through the hub (which may repeat what the log gave: skip by sequence).
     pub async fn join(&self, member: Member) -> Membership {
-        let (items, receiver) = mpsc::channel(QUEUE);
+        let size = match member {
+            Member::Agent(_) => AGENT_QUEUE,
+            Member::Visitor(_) => VISITOR_QUEUE,
+        };
+        let (items, receiver) = mpsc::channel(size);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let behind = Arc::new(AtomicBool::new(false));
         let socket = Socket { items, behind: behind.clone() };
