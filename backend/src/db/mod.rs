@@ -142,7 +142,9 @@ fn options(url: &str, sqlite: bool, connections: u32) -> ConnectOptions {
         options.max_connections(connections).min_connections(connections).map_sqlx_sqlite_opts(move |o| {
             // Checkpoints run beside the writer (see `checkpoint`), not inside its commits.
             // The writer keeps the hot index pages in memory (64 MiB); readers 16 MiB each.
-            o.pragma("cache_size", if read_only { "-16384" } else { "-65536" })
+            // Statement journals (for multi-row statements) stay in memory.
+            o.pragma("temp_store", "memory")
+                .pragma("cache_size", if read_only { "-16384" } else { "-65536" })
                 .pragma("wal_autocheckpoint", "0")
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)

@@ -161,7 +161,12 @@ pub async fn delete(state: &AppState, id: ConversationId) -> ApiResult<()> {
     let mut txn = state.db.write().await?;
     let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
     let files = attachments::Entity::find().filter(attachments::Column::ConversationId.eq(id.0)).all(&*txn).await?;
-    events::Entity::delete_many().filter(events::Column::ConversationId.eq(id.0)).exec(&*txn).await?;
+    // Through the contact's index: the events of a conversation are its contact's.
+    events::Entity::delete_many()
+        .filter(events::Column::ContactId.eq(conv.contact_id))
+        .filter(events::Column::ConversationId.eq(id.0))
+        .exec(&*txn)
+        .await?;
     conversations::Entity::delete_by_id(id.0).exec(&*txn).await?;
     let contact = ContactId(conv.contact_id);
     let scope = EventScope { conversation: Some(id), contact: Some(contact), agents_only: false };

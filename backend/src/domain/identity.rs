@@ -11,7 +11,7 @@ use super::{validate, visitor_sessions, widget_settings};
 use crate::auth::CurrentVisitor;
 use crate::clock::millis;
 use crate::db::WriteTxn;
-use crate::entities::{contacts, conversations, visitor_sessions as sessions};
+use crate::entities::{contacts, conversations, events, visitor_sessions as sessions};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use hmac::{Hmac, Mac};
@@ -113,6 +113,14 @@ async fn merge(
         model.contact_id = Set(known.id);
         model.update(&**txn).await?;
     }
+    // Their events follow them: a conversation's events are always its contact's
+    // (the user replays them on resume; deleting the conversation finds them).
+    events::Entity::update_many()
+        .col_expr(events::Column::ContactId, sea_orm::sea_query::Expr::value(known.id))
+        .filter(events::Column::ContactId.eq(anonymous.id))
+        .filter(events::Column::ConversationId.is_not_null())
+        .exec(&**txn)
+        .await?;
     let mut model = known.clone().into_active_model();
     model.name = Set(known.name.clone().or(anonymous.name.clone()));
     model.email = Set(known.email.clone().or(anonymous.email.clone()));
