@@ -72,14 +72,16 @@ fresh_pg() { # a new database: sets PGDB (dropped by cleanup) and PGURL
 }
 
 # start KIND PORT [extra env...]: one server on CPU 0; sets PID and URL.
+RUN=0
 start() {
     local kind=$1 port=$2
+    RUN=$((RUN + 1))
     shift 2
     case $kind in
     socketio | ws)
         local script=server.js
         [ "$kind" = ws ] && script=ws-server.js
-        PORT=$port taskset -c 0 node "$WORK/peers/$script" >"$OUT/$kind-$port.log" 2>&1 &
+        PORT=$port taskset -c 0 node "$WORK/peers/$script" >"$OUT/$RUN-$kind.log" 2>&1 &
         PID=$!
         URL=ws://127.0.0.1:$port/
         [ "$kind" = socketio ] && URL="ws://127.0.0.1:$port/socket.io/?EIO=4&transport=websocket"
@@ -89,7 +91,7 @@ start() {
         local db=
         if [ "$kind" = natter-pg ]; then fresh_pg; db=$PGURL; fi
         env NATTER_BIND=127.0.0.1:$port NATTER_DATA_DIR="$DATA" NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 \
-            ${db:+DATABASE_URL=$db} "$@" taskset -c 0 "$NATTER" >"$OUT/$kind-$port.log" 2>&1 &
+            ${db:+DATABASE_URL=$db} "$@" taskset -c 0 "$NATTER" >"$OUT/$RUN-$kind.log" 2>&1 &
         PID=$!
         URL=http://127.0.0.1:$port
         wait_ready "$URL/readyz" "$PID" ;;

@@ -110,7 +110,7 @@ pub struct Settings {
     #[arg(long, global = true, env = "NATTER_WEB_DIR", default_value = "./dist/inbox")]
     pub web_dir: PathBuf,
     /// Writes that may wait for the database writer; beyond that, writes answer 503 `unavailable`.
-    #[arg(long, env = "NATTER_WRITE_QUEUE", default_value_t = 16_384)]
+    #[arg(long, env = "NATTER_WRITE_QUEUE", default_value_t = 65_536)]
     pub write_queue: usize,
     /// Redis URL (`redis://host:6379/0`): when set, several nodes share events, presence and rate limits.
     #[arg(long, env = "REDIS_URL")]
@@ -149,7 +149,7 @@ impl Settings {
             visitor_session_days: 90,
             allowed_origins: Vec::new(),
             web_dir: PathBuf::from("./dist/inbox"),
-            write_queue: 16_384,
+            write_queue: 65_536,
             redis_url: None,
             redis_namespace: "default".into(),
             log: "info".into(),

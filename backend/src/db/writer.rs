@@ -30,7 +30,7 @@ pub struct WriterConfig {
 
 impl Default for WriterConfig {
     fn default() -> Self {
-        Self { queue: 16_384, max_batch: 2048 }
+        Self { queue: 65_536, max_batch: 4096 }
     }
 }
 

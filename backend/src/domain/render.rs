@@ -2,13 +2,38 @@
 
 use pulldown_cmark::{Options, Parser, html};
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// Renders markdown (bold, italic, lists, code, links, strikethrough) to HTML that
 /// is safe to insert into a page: no scripts, styles, images or event handlers;
 /// links open in a new tab without leaking the opener or passing rank.
 pub fn markdown_to_html(markdown: &str) -> String {
+    // Most chat messages are one line of plain words: they render to one escaped
+    // paragraph, without parsing markdown or HTML (a test holds both paths equal).
+    if is_plain(markdown) {
+        return format!("<p>{}</p>\n", markdown.trim());
+    }
     let mut raw = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH));
+    SANITIZER.clean(&raw).to_string()
+}
+
+/// Text that markdown renders as itself in one paragraph and HTML escaping leaves
+/// alone: letters, digits, spaces and a few punctuation marks, on one line, not
+/// starting like a list item or a heading.
+fn is_plain(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | ';' | ':' | '?' | '¿' | '¡' | '%' | '/'))
+        && !text.starts_with(|c: char| c.is_ascii_digit())
+        && !text.contains("  ")
+        && !text.contains("://")
+}
+
+/// The HTML allowed in messages; built once.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let tags: HashSet<&str> = [
         "p",
         "br",
@@ -31,14 +56,14 @@ pub fn markdown_to_html(markdown: &str) -> String {
         "hr",
     ]
     .into();
-    ammonia::Builder::default()
+    let mut builder = ammonia::Builder::default();
+    builder
         .tags(tags)
         .url_schemes(["http", "https", "mailto", "tel"].into())
         .link_rel(Some("noopener noreferrer nofollow"))
-        .set_tag_attribute_value("a", "target", "_blank")
-        .clean(&raw)
-        .to_string()
-}
+        .set_tag_attribute_value("a", "target", "_blank");
+    builder
+});
 
 /// Escapes text so that markdown shows it literally.
 pub fn escape_markdown(text: &str) -> String {
@@ -77,6 +102,9 @@ pub fn fill_placeholders(template: &str, values: &[(&str, Option<&str>)]) -> Str
 
 /// A short plain-text preview of a markdown body.
 pub fn preview(markdown: &str, max_chars: usize) -> String {
+    if is_plain(markdown) {
+        return cut(markdown.trim(), max_chars);
+    }
     let text: String = Parser::new(markdown)
         .filter_map(|event| match event {
             pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => Some(t.to_string()),
@@ -85,18 +113,41 @@ pub fn preview(markdown: &str, max_chars: usize) -> String {
             _ => None,
         })
         .collect();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    cut(&text.split_whitespace().collect::<Vec<_>>().join(" "), max_chars)
+}
+
+fn cut(text: &str, max_chars: usize) -> String {
     if text.chars().count() > max_chars {
         let cut: String = text.chars().take(max_chars).collect();
         format!("{}…", cut.trim_end())
     } else {
-        text
+        text.to_owned()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_renders_as_markdown_would() {
+        let samples = [
+            "hola, necesito ayuda con mi pedido",
+            "¿Dónde está mi canción? ¡Gracias!",
+            "order 42 arrived late; refund please.",
+            "naïve café, 100% sure",
+            "a/b test: which one?",
+            "  spaces around  ",
+        ];
+        for text in samples {
+            let mut raw = String::new();
+            html::push_html(&mut raw, Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH));
+            assert_eq!(markdown_to_html(text), SANITIZER.clean(&raw).to_string(), "{text}");
+        }
+        for special in ["1. one", "# title", "a  b", "x@y.io", "see http://x.io", "*b*", "a & b", "<i>", "a\nb"] {
+            assert!(!is_plain(special), "{special}");
+        }
+    }
 
     #[test]
     fn formats_markdown() {
