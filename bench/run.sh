@@ -25,7 +25,7 @@ PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/test}
 REDIS=${REDIS:-redis://127.0.0.1:6379/0}
 CLUSTER_RATE=${CLUSTER_RATE:-2000}
 OUT=${OUT:-$(mktemp -d -t natter-bench.XXXXXX)}
-NATTER=$ROOT/target/release/natter
+NATTER=${CARGO_TARGET_DIR:-$ROOT/target}/release/natter
 WORK=$ROOT/target/bench
 WSLOAD=$WORK/wsload/release/wsload
 export NATTER_ADMIN_EMAIL=admin@natter.test NATTER_ADMIN_PASSWORD='correct horse battery'

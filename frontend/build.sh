@@ -4,7 +4,8 @@
 # assets/, and index.html / widget.html pointing at them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGET=target/wasm32-unknown-unknown/release-small
+BUILD=${CARGO_TARGET_DIR:-target}
+TARGET=$BUILD/wasm32-unknown-unknown/release-small
 OUT=dist/inbox
 rm -rf "$OUT"
 mkdir -p "$OUT/assets"
@@ -15,7 +16,7 @@ hashed() { # file base ext -> base-<hash>.ext, copied into assets/
     echo "$base-$hash.$ext"
 }
 bundle() { # crate-binary name page css
-    local bin=$1 name=$2 page=$3 css=$4 pkg=target/$2-pkg
+    local bin=$1 name=$2 page=$3 css=$4 pkg=$BUILD/$2-pkg
     rm -rf "$pkg"
     mkdir -p "$pkg"
     wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
