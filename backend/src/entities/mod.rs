@@ -13,5 +13,6 @@ pub mod groups;
 pub mod messages;
 pub mod read_markers;
 pub mod saved_replies;
+pub mod stored;
 pub mod visitor_sessions;
 pub mod widget_settings;
