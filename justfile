@@ -37,7 +37,7 @@ restore FILE *ARGS:
     cargo run --release -p backend --bin natter -- restore {{FILE}} {{ARGS}}
 
 # Every test: unit tests, the API suite on SQLite and PostgreSQL, and the browser tests.
-test: frontend browser
+test: frontend browser test-tools
     cargo test --workspace
 
 # Only the browser tests (real server, real headless Chromium).
@@ -50,6 +50,10 @@ browser:
         SUDO=$([ "$(id -u)" = 0 ] || echo sudo); \
         $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver; \
     fi
+
+# Test peers from PyPI, pinned: a local S3 server (moto) for attachments on S3 (once per machine).
+test-tools:
+    if ! python3 -c "import moto.server" 2>/dev/null; then pip install --quiet "moto[server]==5.2.1"; fi
 
 # Formatting and lints, as CI checks them.
 lint:
