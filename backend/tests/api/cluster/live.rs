@@ -124,3 +124,23 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Failed logins count for the whole cluster: five wrong passwords spread over
+/// three nodes lock the account on every node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_throttling_is_shared_by_the_nodes() {
+    let Some(cluster) = Cluster::start(3, Options::default()).await else { return };
+    let wrong = LoginRequest { email: crate::helpers::ADMIN_EMAIL.into(), password: "not the password".into() };
+    for attempt in 0..5 {
+        let node = cluster.node(attempt % 3);
+        let answer = node.send(node.request(reqwest::Method::POST, "/api/v1/auth/login", None).json(&wrong)).await;
+        assert_eq!(answer.status, 401, "attempt {attempt}");
+    }
+    for node in 0..3 {
+        let node = cluster.node(node);
+        let right =
+            LoginRequest { email: crate::helpers::ADMIN_EMAIL.into(), password: crate::helpers::ADMIN_PASSWORD.into() };
+        let answer = node.send(node.request(reqwest::Method::POST, "/api/v1/auth/login", None).json(&right)).await;
+        answer.error(429, shared::ErrorCode::RateLimited);
+    }
+}
