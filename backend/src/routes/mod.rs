@@ -6,6 +6,8 @@ mod auth;
 mod contacts;
 mod conversations;
 mod docs;
+mod email;
+mod events;
 mod groups;
 mod health;
 mod keys;
@@ -15,6 +17,7 @@ pub mod openapi;
 mod pages;
 mod saved_replies;
 mod widget;
+mod webhooks;
 mod widget_settings;
 
 use crate::error::{json_error, path_error, query_error};
@@ -48,6 +51,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     groups::configure(cfg);
     saved_replies::configure(cfg);
     keys::configure(cfg);
+    webhooks::configure(cfg);
+    email::configure(cfg);
+    events::configure(cfg);
     widget::configure(cfg);
     widget_settings::configure(cfg);
     crate::realtime::configure(cfg);
