@@ -131,7 +131,7 @@ fn token_in(mail: &[u8]) -> String {
     text[start..].split_whitespace().next().expect("token").to_owned()
 }
 
-async fn a_password_link_works_once_and_expires(app: TestApp, smtp: SmtpServer) {
+async fn a_password_link_works_once_and_expires(mut app: TestApp, smtp: SmtpServer) {
     let unknown = PasswordResetRequest { email: "nobody@natter.test".into() };
     let answer = app.send(app.request(reqwest::Method::POST, "/api/v1/auth/password-reset", None).json(&unknown)).await;
     assert_eq!(answer.status, 202, "the same answer for an unknown email");
@@ -154,6 +154,7 @@ async fn a_password_link_works_once_and_expires(app: TestApp, smtp: SmtpServer) 
     let answer = app.send(app.request(reqwest::Method::POST, "/api/v1/auth/password", None).json(&late)).await;
     answer.error(422, ErrorCode::ValidationFailed);
     // Invitations: the new agent sets their own password from the link.
+    app.admin = app.login(ADMIN_EMAIL, "a brand new password").await;
     let invite = InviteAgent { name: "Ines".into(), email: "ines@natter.test".into(), role: None };
     let _: Agent = app.post("/api/v1/agents/invitations", app.admin_token(), &invite).await.json(201);
     let token = token_in(&smtp.wait_for(3).await[2]);
