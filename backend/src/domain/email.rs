@@ -33,7 +33,8 @@ pub async fn receive(state: &AppState, raw: &[u8]) -> ApiResult<Message> {
         .one(state.db.conn())
         .await?
         .ok_or(ApiError::NotFound)?;
-    let contact = contacts::Entity::find_by_id(thread.contact_id).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
+    let contact =
+        contacts::Entity::find_by_id(thread.contact_id).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
     if contact.banned_at.is_some() {
         return Err(ApiError::ContactBanned);
     }

@@ -64,7 +64,12 @@ async fn thread_token(state: &AppState, conversation: &conversations::Model) -> 
 /// Posts a reply (a template filled in for this conversation, or a body) and
 /// emails it with the recent thread to the contact now.
 #[tracing::instrument(skip_all, fields(conversation_id = %id))]
-pub async fn email_reply(state: &AppState, me: &CurrentAgent, id: ConversationId, input: EmailReply) -> ApiResult<Message> {
+pub async fn email_reply(
+    state: &AppState,
+    me: &CurrentAgent,
+    id: ConversationId,
+    input: EmailReply,
+) -> ApiResult<Message> {
     let mailer = mailer(state)?;
     let conversation = conversations::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
     let contact =

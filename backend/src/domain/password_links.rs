@@ -64,7 +64,13 @@ pub async fn request_reset(state: &AppState, input: PasswordResetRequest) -> Api
         }
         let sent = match issue(&state, &agent, "reset", RESET_VALID).await {
             Ok(token) => {
-                let mail = templates::password_link(&team_name(&state).await, &agent.email, &agent.name, &link(&state, &token), false);
+                let mail = templates::password_link(
+                    &team_name(&state).await,
+                    &agent.email,
+                    &agent.name,
+                    &link(&state, &token),
+                    false,
+                );
                 mailer.send(mail).await.map_err(|e| e.to_string())
             }
             Err(e) => Err(e.to_string()),

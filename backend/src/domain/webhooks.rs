@@ -11,7 +11,9 @@ use crate::entities::webhooks;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::webhooks::{catalog, guard, queue, send};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use shared::api::{
     CreateWebhook, CreatedWebhook, DeliveryState, UpdateWebhook, WEBHOOK_EVENTS, WEBHOOK_TEST_EVENT, Webhook,
     WebhookDelivery,
@@ -183,9 +185,8 @@ pub async fn deliveries(
     limit: u64,
 ) -> ApiResult<Page<WebhookDelivery>> {
     load(state, id).await?;
-    let mut select = deliveries::Entity::find()
-        .filter(deliveries::Column::WebhookId.eq(id.0))
-        .order_by_desc(deliveries::Column::Id);
+    let mut select =
+        deliveries::Entity::find().filter(deliveries::Column::WebhookId.eq(id.0)).order_by_desc(deliveries::Column::Id);
     if let Some(before) = cursor.as_deref().map(parse_uuid_cursor).transpose()? {
         select = select.filter(deliveries::Column::Id.lt(before));
     }

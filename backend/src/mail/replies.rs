@@ -71,12 +71,8 @@ async fn step(state: &AppState, owner: &str) -> ApiResult<Timestamp> {
 /// Takes or renews the lease; returns the cursor when this node holds it.
 async fn lease(state: &AppState, owner: &str, now: Timestamp) -> ApiResult<Option<i64>> {
     let latest = log::latest_seq(state.db.conn()).await?;
-    let first = mail_cursor::ActiveModel {
-        id: Set(1),
-        cursor_seq: Set(latest),
-        lease_owner: Set(None),
-        lease_until: Set(0),
-    };
+    let first =
+        mail_cursor::ActiveModel { id: Set(1), cursor_seq: Set(latest), lease_owner: Set(None), lease_until: Set(0) };
     mail_cursor::Entity::insert(first)
         .on_conflict_do_nothing_on([mail_cursor::Column::Id])
         .exec(&state.db.autocommit())

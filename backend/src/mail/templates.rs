@@ -61,7 +61,11 @@ pub fn transcript(team: &str, to: &str, to_name: Option<String>, thread: &[Visit
     let mut mail = replies(team, to, to_name, thread, None);
     mail.subject = format!("Your conversation with {team}");
     mail.text = mail.text.replacen(&format!("{team} answered you:"), &format!("Your conversation with {team}:"), 1);
-    mail.html = mail.html.replacen(&format!("{} answered you", escape(team)), &format!("Your conversation with {}", escape(team)), 1);
+    mail.html = mail.html.replacen(
+        &format!("{} answered you", escape(team)),
+        &format!("Your conversation with {}", escape(team)),
+        1,
+    );
     mail
 }
 
@@ -78,7 +82,14 @@ pub fn password_link(team: &str, to: &str, name: &str, link: &str, invitation: b
         escape(&lead),
         escape(link)
     );
-    Outgoing { to: to.to_owned(), to_name: Some(name.to_owned()), subject: subject.clone(), html: html_page(&subject, &inner), text, reply_to: None }
+    Outgoing {
+        to: to.to_owned(),
+        to_name: Some(name.to_owned()),
+        subject: subject.clone(),
+        html: html_page(&subject, &inner),
+        text,
+        reply_to: None,
+    }
 }
 
 #[cfg(test)]

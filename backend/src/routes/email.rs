@@ -1,12 +1,12 @@
-use crate::auth::{Admin, CurrentAgent, CurrentVisitor};
 use crate::auth::secrets::constant_time_eq;
+use crate::auth::{Admin, CurrentAgent, CurrentVisitor};
 use crate::domain::{email, email_out, password_links};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
-use shared::{ConversationId, ErrorBody};
 use shared::api::{Agent, EmailReply, InviteAgent, Message, PasswordResetRequest, SetPassword};
+use shared::{ConversationId, ErrorBody};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(inbound)

@@ -16,8 +16,8 @@ mod metrics;
 pub mod openapi;
 mod pages;
 mod saved_replies;
-mod widget;
 mod webhooks;
+mod widget;
 mod widget_settings;
 
 use crate::error::{json_error, path_error, query_error};

@@ -1,8 +1,8 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
 use super::{
-    agents, attachments, auth, contacts, conversations, email, events, groups, health, keys, messages, metrics, saved_replies,
-    webhooks, widget, widget_settings,
+    agents, attachments, auth, contacts, conversations, email, events, groups, health, keys, messages, metrics,
+    saved_replies, webhooks, widget, widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

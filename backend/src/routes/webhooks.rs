@@ -25,7 +25,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 403, body = ErrorBody, description = "`admin_only`, `forbidden`"),
 ))]
 #[get("/api/v1/webhooks")]
-async fn list(state: web::Data<AppState>, _admin: Admin, query: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Webhook>>> {
+async fn list(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Webhook>>> {
     let q = query.into_inner();
     Ok(web::Json(webhooks::list(&state, q.cursor, validate::page_size(q.limit)).await?))
 }

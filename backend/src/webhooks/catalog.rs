@@ -3,9 +3,9 @@
 
 use crate::clock::millis;
 use crate::events::StoredEvent;
+use shared::Timestamp;
 use shared::api::MessageKind;
 use shared::events::Event;
-use shared::Timestamp;
 
 /// A logged event as integrators see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,13 +36,13 @@ pub fn name(stored: &StoredEvent) -> Option<Named> {
             }
         },
         Event::ConversationCreated { .. } => Some(Named::same("conversation.created")),
-        Event::ConversationUpdated { conversation } => Some(Named::same(
-            if conversation.missed_at.is_some_and(|m| millis(m) == at) {
+        Event::ConversationUpdated { conversation } => {
+            Some(Named::same(if conversation.missed_at.is_some_and(|m| millis(m) == at) {
                 "conversation.missed"
             } else {
                 "conversation.updated"
-            },
-        )),
+            }))
+        }
         Event::ConversationDeleted { .. } => Some(Named::same("conversation.deleted")),
         Event::ContactUpdated { contact } => Some(Named::same(if contact.banned_at.is_some_and(|b| millis(b) == at) {
             "contact.banned"

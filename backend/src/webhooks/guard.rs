@@ -54,10 +54,8 @@ fn refusal_v6(ip: Ipv6Addr) -> Option<&'static str> {
 /// Resolves `host` and refuses it if any of its addresses is refused (unless
 /// `allow_private`).
 pub async fn resolve(host: &str, port: u16, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| format!("{host} does not resolve: {e}"))?
-        .collect();
+    let addrs: Vec<SocketAddr> =
+        tokio::net::lookup_host((host, port)).await.map_err(|e| format!("{host} does not resolve: {e}"))?.collect();
     if addrs.is_empty() {
         return Err(format!("{host} does not resolve"));
     }
@@ -104,7 +102,9 @@ impl reqwest::dns::Resolve for GuardedResolver {
         Box::pin(async move {
             match resolve(name.as_str(), 0, allow_private).await {
                 Ok(addrs) => Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs),
-                Err(refused) => Err(Box::new(std::io::Error::other(refused)) as Box<dyn std::error::Error + Send + Sync>),
+                Err(refused) => {
+                    Err(Box::new(std::io::Error::other(refused)) as Box<dyn std::error::Error + Send + Sync>)
+                }
             }
         })
     }
@@ -116,9 +116,21 @@ mod tests {
 
     #[test]
     fn private_and_special_addresses_are_refused() {
-        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-            "224.0.0.1", "::1", "fd00:ec2::254", "fe80::1", "::ffff:127.0.0.1", "ff02::1"]
-        {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "::1",
+            "fd00:ec2::254",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "ff02::1",
+        ] {
             assert!(refusal(ip.parse().expect("ip")).is_some(), "{ip}");
         }
         for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {

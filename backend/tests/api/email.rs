@@ -90,8 +90,7 @@ async fn a_visitor_who_left_gets_the_replies_and_answers_by_email(app: TestApp, 
     post_inbound(&app, "wrong", raw_answer(&reply_to, "a1@example.com")).await.error(401, ErrorCode::Unauthorized);
     let unknown = format!("reply+0000@{INBOUND_DOMAIN}");
     post_inbound(&app, INBOUND_SECRET, raw_answer(&unknown, "a2@example.com")).await.error(404, ErrorCode::NotFound);
-    let message: Message =
-        post_inbound(&app, INBOUND_SECRET, raw_answer(&reply_to, "a3@example.com")).await.json(201);
+    let message: Message = post_inbound(&app, INBOUND_SECRET, raw_answer(&reply_to, "a3@example.com")).await.json(201);
     assert_eq!((message.kind, message.body.as_str()), (MessageKind::Visitor, "Thanks, that works!"));
     assert_eq!(message.conversation_id, conv);
     assert_eq!(message.attachments.len(), 1);
@@ -101,7 +100,12 @@ async fn a_visitor_who_left_gets_the_replies_and_answers_by_email(app: TestApp, 
     // The visitor asks for the transcript; an agent emails a template.
     let answer = app.send(app.request(reqwest::Method::POST, "/api/v1/widget/transcript", Some(&visitor.token))).await;
     assert_eq!(answer.status, 202);
-    let transcript = MessageParser::default().parse(&smtp.wait_for(2).await[1]).expect("an email").body_text(0).expect("text").to_string();
+    let transcript = MessageParser::default()
+        .parse(&smtp.wait_for(2).await[1])
+        .expect("an email")
+        .body_text(0)
+        .expect("text")
+        .to_string();
     assert!(transcript.contains("Thanks, that works!") && !transcript.contains("Internal"), "{transcript}");
     let template = SavedReplyInput {
         kind: Some(SavedReplyKind::Template),
@@ -111,9 +115,15 @@ async fn a_visitor_who_left_gets_the_replies_and_answers_by_email(app: TestApp, 
     };
     let template: SavedReply = app.post("/api/v1/saved-replies", app.admin_token(), &template).await.json(201);
     let by_email = EmailReply { saved_reply_id: Some(template.id), body: None, client_id: "e1".into() };
-    let sent: Message = app.post(&format!("/api/v1/conversations/{conv}/email"), app.admin_token(), &by_email).await.json(201);
+    let sent: Message =
+        app.post(&format!("/api/v1/conversations/{conv}/email"), app.admin_token(), &by_email).await.json(201);
     assert_eq!(sent.body, "Glad to help, Vera!");
-    let emailed = MessageParser::default().parse(&smtp.wait_for(3).await[2]).expect("an email").body_text(0).expect("text").to_string();
+    let emailed = MessageParser::default()
+        .parse(&smtp.wait_for(3).await[2])
+        .expect("an email")
+        .body_text(0)
+        .expect("text")
+        .to_string();
     assert!(emailed.contains("Glad to help, Vera!"), "{emailed}");
     // A banned contact is refused.
     let contact_id = visitor.contact_id;

@@ -44,7 +44,8 @@ impl Receiver {
     pub async fn start(script: &[u16]) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().expect("addr").port());
-        let log = Arc::new(Mutex::new(Log { script: script.iter().copied().collect(), fallback: 200, ..Log::default() }));
+        let log =
+            Arc::new(Mutex::new(Log { script: script.iter().copied().collect(), fallback: 200, ..Log::default() }));
         let receiver = Self { url, log, arrived: Arc::new(Notify::new()) };
         let serving = receiver.clone();
         tokio::spawn(async move {

@@ -54,7 +54,11 @@ async fn deliveries(app: &TestApp, hook: &Webhook) -> Vec<WebhookDelivery> {
 }
 
 /// Waits (10 s at most) until the endpoint's deliveries satisfy `done`.
-async fn deliveries_until(app: &TestApp, hook: &Webhook, done: impl Fn(&[WebhookDelivery]) -> bool) -> Vec<WebhookDelivery> {
+async fn deliveries_until(
+    app: &TestApp,
+    hook: &Webhook,
+    done: impl Fn(&[WebhookDelivery]) -> bool,
+) -> Vec<WebhookDelivery> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let items = deliveries(app, hook).await;
@@ -123,10 +127,9 @@ async fn a_receiver_failing_twice_gets_the_event_on_the_third_attempt(app: TestA
     deliveries_until(&app, &created.webhook, |d| d.first().is_some_and(|d| d.attempts == 2)).await;
     app.clock.advance(chrono::Duration::minutes(1));
     let hits = receiver.wait_for(3).await;
-    let items = deliveries_until(&app, &created.webhook, |d| {
-        d.first().is_some_and(|d| d.state == DeliveryState::Delivered)
-    })
-    .await;
+    let items =
+        deliveries_until(&app, &created.webhook, |d| d.first().is_some_and(|d| d.state == DeliveryState::Delivered))
+            .await;
     assert_eq!(items.len(), 1);
     assert_eq!((items[0].attempts, items[0].status_code), (3, Some(200)));
     let ids: Vec<&str> = hits.iter().map(|h| h.header("natter-delivery")).collect();
@@ -156,13 +159,18 @@ async fn a_test_is_sent_and_a_delivery_redelivered(app: TestApp) {
     let created = add_webhook(&app, &receiver.url, &["message.created"]).await;
     let path = format!("/api/v1/webhooks/{}", created.webhook.id);
     let test: WebhookDelivery = app.post_empty(&format!("{path}/test"), app.admin_token()).await.json(200);
-    assert_eq!((test.event.as_str(), test.status_code, test.state), ("webhook.test", Some(200), DeliveryState::Delivered));
+    assert_eq!(
+        (test.event.as_str(), test.status_code, test.state),
+        ("webhook.test", Some(200), DeliveryState::Delivered)
+    );
     assert!(verified(&receiver.wait_for(1).await[0], &created.secret));
     let visitor = app.new_visitor().await;
     app.visitor_says(&visitor, "Once").await;
     receiver.wait_for(2).await;
-    let items =
-        deliveries_until(&app, &created.webhook, |d| d.iter().any(|d| d.event == "message.created" && d.state == DeliveryState::Delivered)).await;
+    let items = deliveries_until(&app, &created.webhook, |d| {
+        d.iter().any(|d| d.event == "message.created" && d.state == DeliveryState::Delivered)
+    })
+    .await;
     let first = items.iter().find(|d| d.event == "message.created").expect("delivered");
     let again: WebhookDelivery =
         app.post_empty(&format!("{path}/deliveries/{}/redeliver", first.id), app.admin_token()).await.json(202);
@@ -177,9 +185,14 @@ async fn a_test_is_sent_and_a_delivery_redelivered(app: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_targets_are_refused_with_the_guard_on() {
     let Some(app) = spawn_app_with(Backend::Sqlite, |_| {}).await else { return };
-    for url in ["http://127.0.0.1:9/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data",
-        "http://localhost:9/hook", "http://[::1]/hook", "ftp://example.com/"]
-    {
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://localhost:9/hook",
+        "http://[::1]/hook",
+        "ftp://example.com/",
+    ] {
         let body = CreateWebhook { url: url.into(), events: vec!["message.created".into()] };
         app.post("/api/v1/webhooks", app.admin_token(), &body).await.error(422, ErrorCode::ValidationFailed);
     }
@@ -250,9 +263,8 @@ async fn a_restart_mid_retry_still_delivers_once_the_receiver_recovers() {
     second.clock.advance(chrono::Duration::minutes(5));
     let hits = receiver.wait_for(2).await;
     assert_eq!(hits[0].header("natter-delivery"), hits[1].header("natter-delivery"));
-    let items = deliveries_until(&second, &created.webhook, |d| {
-        d.first().is_some_and(|d| d.state == DeliveryState::Delivered)
-    })
-    .await;
+    let items =
+        deliveries_until(&second, &created.webhook, |d| d.first().is_some_and(|d| d.state == DeliveryState::Delivered))
+            .await;
     assert_eq!(items[0].attempts, 2);
 }

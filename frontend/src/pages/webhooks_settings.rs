@@ -96,7 +96,9 @@ fn Endpoint(hook: Webhook, changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let id = hook.id;
     let deliveries =
-        LocalResource::new(move || async move { api.webhook_deliveries(id).await.map(|p| p.items).unwrap_or_default() });
+        LocalResource::new(
+            move || async move { api.webhook_deliveries(id).await.map(|p| p.items).unwrap_or_default() },
+        );
     let enabled = hook.enabled;
     let toggle = move |_| {
         leptos::task::spawn_local(async move {
