@@ -35,6 +35,7 @@ on_both_allowing_private!(
     a_receiver_failing_twice_gets_the_event_on_the_third_attempt,
     a_day_of_failures_disables_the_endpoint_and_says_why,
     a_test_is_sent_and_a_delivery_redelivered,
+    two_nodes_deliver_each_event_once_in_order,
 );
 
 fn allow_private(s: &mut Settings) {
@@ -267,4 +268,34 @@ async fn a_restart_mid_retry_still_delivers_once_the_receiver_recovers() {
         deliveries_until(&second, &created.webhook, |d| d.first().is_some_and(|d| d.state == DeliveryState::Delivered))
             .await;
     assert_eq!(items[0].attempts, 2);
+}
+
+async fn two_nodes_deliver_each_event_once_in_order(first: TestApp) {
+    let url = first.state.settings.database_url();
+    let second = spawn_app_with(Backend::Sqlite, |s| {
+        s.database_url = Some(Secret(url));
+        s.webhook_allow_private = true;
+    })
+    .await
+    .expect("a second node on the same database");
+    let receiver = Receiver::start(&[]).await;
+    add_webhook(&first, &receiver.url, &["message.created"]).await;
+    let visitor = first.new_visitor().await;
+    let started = std::time::Instant::now();
+    for i in 0..10 {
+        let node = if i % 2 == 0 { &first } else { &second };
+        node.visitor_says(&visitor, &format!("message {i}")).await;
+    }
+    let hits = receiver.wait_for(10).await;
+    eprintln!("10 events through 2 nodes delivered in {:?}", started.elapsed());
+    let bodies: Vec<String> =
+        hits.iter().map(|h| h.json()["data"]["message"]["body"].as_str().unwrap_or_default().to_owned()).collect();
+    let expected: Vec<String> = (0..10).map(|i| format!("message {i}")).collect();
+    assert_eq!(bodies, expected, "each once, in order");
+    // One node holds the endpoint's lease: no delivery went out twice.
+    let visitor = second.new_visitor().await;
+    second.visitor_says(&visitor, "last").await;
+    let hits = receiver.wait_for(11).await;
+    let ids: std::collections::HashSet<&str> = hits.iter().map(|h| h.header("natter-delivery")).collect();
+    assert_eq!(ids.len(), hits.len(), "no delivery twice");
 }
