@@ -226,6 +226,16 @@ mod tests {
     }
 
     #[test]
+    fn allowing_private_webhook_targets_takes_1_or_a_bare_flag() {
+        for args in [&["natter", "--webhook-allow-private=1"][..], &["natter", "--webhook-allow-private"]] {
+            let cli = Cli::try_parse_from(args).expect("parses");
+            assert!(cli.settings.webhook_allow_private);
+        }
+        let cli = Cli::try_parse_from(["natter"]).expect("parses");
+        assert!(!cli.settings.webhook_allow_private);
+    }
+
+    #[test]
     fn default_database_is_sqlite_in_data_dir() {
         let s = Settings::for_data_dir("/tmp/x".into());
         assert_eq!(s.database_url(), "sqlite:///tmp/x/natter.db?mode=rwc");
