@@ -42,6 +42,12 @@ impl JwtKeys {
         if let Some(secret) = &settings.jwt_secret {
             return Ok(Self::new(secret.0.as_bytes()));
         }
+        // A secret of the data dir is this node's alone: another node would
+        // refuse its tokens.
+        anyhow::ensure!(
+            settings.redis_url.is_none(),
+            "REDIS_URL is set (several nodes) but NATTER_JWT_SECRET is not: give every node the same secret"
+        );
         let path = settings.data_dir.join("jwt_secret");
         let secret = match std::fs::read_to_string(&path) {
             Ok(s) if !s.trim().is_empty() => s.trim().to_owned(),

@@ -151,6 +151,32 @@ pub struct Settings {
     /// Seconds an agent's reply waits before it is emailed to a visitor who left (replies meanwhile join it).
     #[arg(long, global = true, env = "NATTER_EMAIL_DELAY_SECS", default_value_t = 120)]
     pub email_delay_secs: u64,
+    /// Attachments on S3-compatible storage instead of the data dir.
+    #[command(flatten)]
+    pub s3: S3Settings,
+}
+
+/// S3-compatible storage for attachments: on when a bucket is named.
+#[derive(Debug, Clone, Default, Args)]
+pub struct S3Settings {
+    /// Bucket for attachments; when set, files go to S3 rather than `<data dir>/files`.
+    #[arg(long = "s3-bucket", global = true, env = "NATTER_S3_BUCKET")]
+    pub bucket: Option<String>,
+    /// Endpoint of an S3-compatible service (MinIO, Ceph, …); AWS when unset.
+    #[arg(long = "s3-endpoint", global = true, env = "NATTER_S3_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// Region.
+    #[arg(long = "s3-region", global = true, env = "NATTER_S3_REGION", default_value = "us-east-1")]
+    pub region: String,
+    /// Access key id (else AWS_ACCESS_KEY_ID or the instance's role).
+    #[arg(long = "s3-access-key-id", global = true, env = "NATTER_S3_ACCESS_KEY_ID")]
+    pub access_key_id: Option<String>,
+    /// Secret access key (else AWS_SECRET_ACCESS_KEY).
+    #[arg(long = "s3-secret-access-key", global = true, env = "NATTER_S3_SECRET_ACCESS_KEY")]
+    pub secret_access_key: Option<Secret>,
+    /// Key prefix inside the bucket, so that several deployments can share one.
+    #[arg(long = "s3-prefix", global = true, env = "NATTER_S3_PREFIX")]
+    pub prefix: Option<String>,
 }
 
 impl Settings {
@@ -183,6 +209,7 @@ impl Settings {
             inbound_domain: None,
             inbound_secret: None,
             email_delay_secs: 120,
+            s3: S3Settings { region: "us-east-1".into(), ..Default::default() },
         }
     }
 

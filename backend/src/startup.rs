@@ -57,7 +57,7 @@ impl Application {
         let state = AppState {
             metrics,
             jwt: JwtKeys::load(&settings)?,
-            storage: Storage::local(&settings.data_dir.join("files"))?,
+            storage: Storage::from_settings(&settings)?,
             throttle: LoginThrottle::new(bus.counters()),
             new_visitors: RateWindow::new(bus.counters(), "new-visitor", settings.new_visitors_per_ip, 600),
             roster: Arc::default(),

@@ -130,7 +130,7 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
             session_id: None,
             author_id: key.id,
             name: key.name,
-            role: crate::entities::agents::parse_role(&key.role),
+            role: key.role.into(),
             expires_at: None,
         }));
     }
@@ -148,7 +148,7 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
         agent_id: Some(AgentId(agent.id)),
         session_id: Some(session.id),
         author_id: agent.id,
-        role: crate::entities::agents::parse_role(&agent.role),
+        role: agent.role.into(),
         name: agent.name,
         expires_at: Some(claims.exp),
     }))

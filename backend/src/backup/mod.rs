@@ -53,7 +53,7 @@ pub async fn create(settings: &Settings, file: &Path) -> anyhow::Result<Report> 
         .all(&copy)
         .await?;
     copy.close().await?;
-    let storage = Storage::local(&settings.data_dir.join("files"))?;
+    let storage = Storage::from_settings(settings)?;
     let mut writer = archive::Writer::create(work.path().join("archive.tar"))?;
     writer.add_file(archive::DATABASE, &snapshot)?;
     let mut report = Report { attachments: 0, missing: 0 };

@@ -335,7 +335,7 @@ impl Plan {
         self.messages.push(messages::ActiveModel {
             id: Set(post.id),
             conversation_id: Set(conversation),
-            kind: Set(crate::entities::messages::kind_name(post.kind).into()),
+            kind: Set(post.kind.into()),
             agent_id: Set(post.agent_id.map(|a| a.0)),
             author_id: Set(Some(post.author_id)),
             author_name: Set(post.author_name.clone()),
@@ -446,7 +446,7 @@ async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRo
         let start = values.len();
         values.extend([
             row.id.into(),
-            row.status.clone().into(),
+            row.status.into(),
             row.closed_at.into(),
             row.awaiting_reply_since.into(),
             row.last_visitor_message_at.into(),

@@ -2,13 +2,14 @@
 //! email, and its DTO.
 
 use crate::clock::from_millis;
+use crate::entities::stored::StoredStatus;
 use crate::entities::{contacts, conversations};
 use crate::error::{ApiError, ApiResult};
 use sea_orm::ColumnTrait;
 use sea_orm::{
     ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait, Select,
 };
-use shared::api::{Conversation, ConversationStatus, MessageKind};
+use shared::api::{Conversation, MessageKind};
 use shared::dot::DotConversation;
 use shared::{AgentId, ContactId, ConversationId, Dot, GroupId};
 use uuid::Uuid;
@@ -18,7 +19,7 @@ use uuid::Uuid;
 pub struct ConversationRow {
     pub id: Uuid,
     pub contact_id: Uuid,
-    pub status: String,
+    pub status: StoredStatus,
     pub assignee_id: Option<Uuid>,
     pub group_id: Option<Uuid>,
     pub awaiting_reply_since: Option<i64>,
@@ -33,16 +34,11 @@ pub struct ConversationRow {
     pub contact_email: Option<String>,
 }
 
-/// Status from its stored name.
-pub fn parse_status(value: &str) -> ConversationStatus {
-    if value == "closed" { ConversationStatus::Closed } else { ConversationStatus::Open }
-}
-
 impl ConversationRow {
     /// What the dot rule needs.
     pub fn dot_input(&self) -> DotConversation {
         DotConversation {
-            closed: self.status == "closed",
+            closed: self.status == StoredStatus::Closed,
             assignee: self.assignee_id.map(AgentId),
             group: self.group_id.map(GroupId),
             awaiting_reply_since: self.awaiting_reply_since.map(from_millis),
@@ -57,7 +53,7 @@ impl ConversationRow {
             contact_id: ContactId(self.contact_id),
             contact_name: self.contact_name.clone(),
             contact_email: self.contact_email.clone(),
-            status: parse_status(&self.status),
+            status: self.status.into(),
             assignee_id: self.assignee_id.map(AgentId),
             group_id: self.group_id.map(GroupId),
             awaiting_reply_since: self.awaiting_reply_since.map(from_millis),
@@ -78,12 +74,12 @@ impl ConversationRow {
     pub fn apply_message(&mut self, kind: MessageKind, seq: i64, preview: Option<String>, now: i64) {
         match kind {
             MessageKind::Visitor => {
-                let was_open = self.status == "open";
+                let was_open = self.status == StoredStatus::Open;
                 if !was_open {
                     self.missed_at = None;
                 }
                 self.awaiting_reply_since = Some(self.awaiting_reply_since.filter(|_| was_open).unwrap_or(now));
-                self.status = "open".into();
+                self.status = StoredStatus::Open;
                 self.closed_at = None;
                 self.last_visitor_message_at = Some(now);
                 self.last_visitor_seq = Some(seq);
@@ -103,7 +99,7 @@ impl ConversationRow {
         Self {
             id,
             contact_id: contact.id,
-            status: "open".into(),
+            status: StoredStatus::Open,
             assignee_id: None,
             group_id: None,
             awaiting_reply_since: None,

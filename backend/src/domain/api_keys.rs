@@ -1,6 +1,6 @@
 //! API keys for integrators: shown once, stored hashed, revocable.
 
-use super::team::{page_by_id, parse_role, parse_uuid_cursor, role_name};
+use super::team::{page_by_id, parse_uuid_cursor};
 use super::validate;
 use crate::auth::secrets::{self, API_KEY_PREFIX};
 use crate::clock::{from_millis, millis};
@@ -17,7 +17,7 @@ impl From<api_keys::Model> for ApiKey {
         Self {
             id: ApiKeyId(m.id),
             name: m.name,
-            role: parse_role(&m.role),
+            role: m.role.into(),
             prefix: m.prefix,
             created_at: from_millis(m.created_at),
             last_used_at: m.last_used_at.map(from_millis),
@@ -34,7 +34,7 @@ pub async fn create(state: &AppState, input: CreateApiKey) -> ApiResult<CreatedA
     let model = api_keys::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
-        role: Set(role_name(input.role.unwrap_or(Role::Agent)).into()),
+        role: Set(input.role.unwrap_or(Role::Agent).into()),
         prefix: Set(secret.chars().take(10).collect()),
         secret_hash: Set(secrets::hash(&secret)),
         created_at: Set(millis(state.now())),

@@ -3,6 +3,7 @@
 
 use crate::auth::Caller;
 use crate::clock::millis;
+use crate::entities::stored::StoredKind;
 use crate::entities::{attachments, conversations, messages};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -163,7 +164,7 @@ pub async fn download(state: &AppState, caller: &Caller, id: AttachmentId) -> Ap
             (Some(message), Some(conversation)) => {
                 let message = messages::Entity::find_by_id(message).one(db).await?;
                 let conversation = conversations::Entity::find_by_id(conversation).one(db).await?;
-                matches!(message, Some(m) if m.kind == "reply" || m.kind == "visitor")
+                matches!(message, Some(m) if matches!(m.kind, StoredKind::Reply | StoredKind::Visitor))
                     && matches!(conversation, Some(c) if c.contact_id == visitor.contact.id)
             }
             _ => false,

@@ -7,6 +7,7 @@ use crate::auth::CurrentAgent;
 use crate::clock::millis;
 use crate::db::EventScope;
 use crate::db::posts::PostTarget;
+use crate::entities::stored::StoredStatus;
 use crate::entities::{agents, attachments, conversations, events, groups, messages, read_markers};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -41,24 +42,29 @@ pub async fn post(
 /// Closes a conversation (idempotent).
 #[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn close(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
-    set_status(state, me, id, "closed").await
+    set_status(state, me, id, StoredStatus::Closed).await
 }
 
 /// Reopens a conversation (idempotent).
 #[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn reopen(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
-    set_status(state, me, id, "open").await
+    set_status(state, me, id, StoredStatus::Open).await
 }
 
-async fn set_status(state: &AppState, me: &CurrentAgent, id: ConversationId, status: &str) -> ApiResult<Conversation> {
+async fn set_status(
+    state: &AppState,
+    me: &CurrentAgent,
+    id: ConversationId,
+    status: StoredStatus,
+) -> ApiResult<Conversation> {
     let now = state.now();
     let mut txn = state.db.write().await?;
     let conv = conversations::Entity::find_by_id(id.0).one(&*txn).await?.ok_or(ApiError::NotFound)?;
     if conv.status != status {
         let mut model = conv.clone().into_active_model();
-        model.status = Set(status.into());
+        model.status = Set(status);
         model.last_activity_at = Set(millis(now));
-        if status == "closed" {
+        if status == StoredStatus::Closed {
             model.closed_at = Set(Some(millis(now)));
             model.awaiting_reply_since = Set(None);
             model.missed_at = Set(None);
@@ -66,7 +72,7 @@ async fn set_status(state: &AppState, me: &CurrentAgent, id: ConversationId, sta
             model.closed_at = Set(None);
         }
         model.update(&*txn).await?;
-        let verb = if status == "closed" { "Closed" } else { "Reopened" };
+        let verb = if status == StoredStatus::Closed { "Closed" } else { "Reopened" };
         system_note(&mut txn, &conv, format!("{verb} by {}", me.name), now).await?;
         txn.commit().await?;
     }

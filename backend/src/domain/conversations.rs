@@ -3,7 +3,8 @@
 
 use crate::auth::CurrentAgent;
 use crate::clock::millis;
-pub use crate::db::rows::{ConversationRow, find_row, parse_status, select_rows};
+pub use crate::db::rows::{ConversationRow, find_row, select_rows};
+use crate::entities::stored::StoredStatus;
 use crate::entities::{contacts, conversations, group_members, messages, read_markers};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -125,11 +126,11 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
     let mut select = select_rows();
     let status = conversations::Column::Status;
     select = match query.filter.unwrap_or(ConversationFilter::Open) {
-        ConversationFilter::Open => select.filter(status.eq("open")),
-        ConversationFilter::Closed => select.filter(status.eq("closed")),
+        ConversationFilter::Open => select.filter(status.eq(StoredStatus::Open)),
+        ConversationFilter::Closed => select.filter(status.eq(StoredStatus::Closed)),
         ConversationFilter::All => select,
         ConversationFilter::Unassigned => {
-            select.filter(status.eq("open")).filter(conversations::Column::AssigneeId.is_null())
+            select.filter(status.eq(StoredStatus::Open)).filter(conversations::Column::AssigneeId.is_null())
         }
         ConversationFilter::Mine => {
             let agent = me.agent_id.ok_or_else(|| ApiError::invalid("filter=mine needs an agent's token"))?;
@@ -140,7 +141,7 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
                 .into_iter()
                 .map(|m| m.group_id)
                 .collect();
-            select.filter(status.eq("open")).filter(
+            select.filter(status.eq(StoredStatus::Open)).filter(
                 Condition::any().add(conversations::Column::AssigneeId.eq(agent.0)).add(
                     Condition::all()
                         .add(conversations::Column::AssigneeId.is_null())

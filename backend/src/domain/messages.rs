@@ -21,7 +21,7 @@ use uuid::Uuid;
 /// Longest preview on a conversation card.
 const PREVIEW_CHARS: usize = 140;
 
-pub use crate::entities::messages::{kind_name, parse_kind};
+use crate::entities::stored::StoredKind;
 
 /// Who writes a message, as the post pipeline needs it.
 pub struct Author {
@@ -146,7 +146,7 @@ pub async fn system_note(
     messages::ActiveModel {
         id: Set(id),
         conversation_id: Set(conv.id),
-        kind: Set(kind_name(MessageKind::System).into()),
+        kind: Set(StoredKind::System),
         agent_id: Set(None),
         author_id: Set(None),
         author_name: Set(None),
@@ -169,7 +169,7 @@ pub async fn to_dtos(state: &AppState, rows: Vec<messages::Model>) -> ApiResult<
         .map(|m| Message {
             id: MessageId(m.id),
             conversation_id: ConversationId(m.conversation_id),
-            kind: parse_kind(&m.kind),
+            kind: m.kind.into(),
             agent_id: m.agent_id.map(AgentId),
             author_name: m.author_name,
             body: m.body,
@@ -237,7 +237,7 @@ pub fn for_visitor(message: Message) -> Option<VisitorMessage> {
 pub async fn visible_to_visitor(state: &AppState, conversation: Uuid, limit: u64) -> ApiResult<Vec<VisitorMessage>> {
     let mut rows = messages::Entity::find()
         .filter(messages::Column::ConversationId.eq(conversation))
-        .filter(messages::Column::Kind.is_in(["visitor", "reply"]))
+        .filter(messages::Column::Kind.is_in([StoredKind::Visitor, StoredKind::Reply]))
         .order_by_desc(messages::Column::Seq)
         .limit(limit)
         .all(state.db.conn())

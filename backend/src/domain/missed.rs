@@ -17,6 +17,7 @@ use super::roster as team;
 use crate::bus::Signal;
 use crate::clock::{from_millis, millis};
 use crate::entities::conversations;
+use crate::entities::stored::StoredStatus;
 use crate::error::ApiResult;
 use crate::events::StoredEvent;
 use crate::state::AppState;
@@ -44,6 +45,17 @@ enum Wake {
     Nothing,
 }
 
+impl Wake {
+    /// The label of what woke the rule.
+    fn cause(&self) -> &'static str {
+        match self {
+            Wake::Due => "deadline",
+            Wake::Everything => "everything",
+            Wake::These(_) | Wake::Nothing => "news",
+        }
+    }
+}
+
 /// Runs the rule until the server shuts down.
 pub fn spawn(state: AppState) {
     tokio::spawn(async move {
@@ -53,7 +65,10 @@ pub fn spawn(state: AppState) {
         let mut wake = Wake::Everything;
         let mut next: Option<Timestamp> = None;
         loop {
-            match run(&state, wake).await {
+            let cause = wake.cause();
+            let ran = run(&state, wake).await;
+            state.metrics.missed_rule_run(cause);
+            match ran {
                 Ok(deadline) => next = deadline.or(next).min(deadline.or(next)),
                 Err(e) => {
                     tracing::warn!(error = %e, "missed-conversation rule failed; retrying in a second");
@@ -123,7 +138,7 @@ async fn run(state: &AppState, wake: Wake) -> ApiResult<Option<Timestamp>> {
     let due: Vec<Uuid> = conversations::Entity::find()
         .select_only()
         .column(conversations::Column::Id)
-        .filter(conversations::Column::Status.eq("open"))
+        .filter(conversations::Column::Status.eq(StoredStatus::Open))
         .filter(conversations::Column::MissedAt.is_null())
         .filter(conversations::Column::AwaitingReplySince.lte(deadline))
         .limit(BATCH)
@@ -135,7 +150,7 @@ async fn run(state: &AppState, wake: Wake) -> ApiResult<Option<Timestamp>> {
     if everything {
         let team = team::snapshot(state).await?;
         let waiting: Vec<ConversationRow> = select_rows()
-            .filter(conversations::Column::Status.eq("open"))
+            .filter(conversations::Column::Status.eq(StoredStatus::Open))
             .filter(conversations::Column::AwaitingReplySince.is_not_null())
             .into_model()
             .all(state.db.conn())
@@ -159,6 +174,7 @@ async fn run(state: &AppState, wake: Wake) -> ApiResult<Option<Timestamp>> {
 async fn decide(state: &AppState, candidates: HashSet<Uuid>, now: Timestamp) -> ApiResult<()> {
     let team = team::snapshot(state).await?;
     let mut txn = state.db.write().await?;
+    let mut changes = Vec::new();
     for id in candidates {
         // Decided again on the row as it is now: a reply or a new message may
         // have come in since it was picked.
@@ -169,7 +185,7 @@ async fn decide(state: &AppState, candidates: HashSet<Uuid>, now: Timestamp) -> 
         }
         let update = conversations::Entity::update_many()
             .filter(conversations::Column::Id.eq(id))
-            .filter(conversations::Column::Status.eq("open"));
+            .filter(conversations::Column::Status.eq(StoredStatus::Open));
         let update = if missed {
             update
                 .col_expr(conversations::Column::MissedAt, Expr::value(millis(now)))
@@ -181,9 +197,13 @@ async fn decide(state: &AppState, candidates: HashSet<Uuid>, now: Timestamp) -> 
         };
         if update.exec(&*txn).await?.rows_affected == 1 {
             append_conversation(&mut txn, ConversationId(id), false, now).await?;
+            changes.push(if missed { "announced" } else { "cleared" });
         }
     }
     txn.commit().await?;
+    for change in changes {
+        state.metrics.missed_change(change);
+    }
     Ok(())
 }
 
@@ -193,7 +213,7 @@ async fn next_deadline(state: &AppState) -> ApiResult<Option<Timestamp>> {
     let earliest: Option<Option<i64>> = conversations::Entity::find()
         .select_only()
         .column_as(conversations::Column::AwaitingReplySince.min(), "earliest")
-        .filter(conversations::Column::Status.eq("open"))
+        .filter(conversations::Column::Status.eq(StoredStatus::Open))
         .filter(conversations::Column::MissedAt.is_null())
         .filter(conversations::Column::AwaitingReplySince.is_not_null())
         .into_tuple()

@@ -40,14 +40,14 @@ pub async fn load_team(db: &impl ConnectionTrait, connected: &HashSet<AgentId>) 
         .filter(agents::Column::Active.eq(true))
         .select_only()
         .columns([agents::Column::Id, agents::Column::Availability])
-        .into_tuple::<(Uuid, String)>()
+        .into_tuple::<(Uuid, crate::entities::stored::StoredAvailability)>()
         .all(db)
         .await?;
     let members = group_members::Entity::find().all(db).await?;
     let mut snapshot = TeamSnapshot::default();
     for (id, availability) in agents {
         let id = AgentId(id);
-        let availability = crate::entities::agents::parse_availability(&availability);
+        let availability = Availability::from(availability);
         snapshot.team.agents.insert(id);
         if availability == Availability::Online && connected.contains(&id) {
             snapshot.team.online.insert(id);

@@ -142,7 +142,7 @@ pub async fn update_me(state: &AppState, me: &CurrentAgent, input: UpdateMe) -> 
         model.name = Set(validate::required("name", name)?);
     }
     if let Some(availability) = input.availability {
-        model.availability = Set(team::availability_name(availability).into());
+        model.availability = Set(availability.into());
     }
     if let Some(hash) = new_hash.clone() {
         model.password_hash = Set(hash);
@@ -172,7 +172,13 @@ pub async fn bootstrap_admin(state: &AppState) -> ApiResult<Option<(String, Stri
     };
     validate::password(&password)?;
     let hash = password::hash(password.clone()).await?;
-    team::insert_agent(state, "Admin".into(), email.clone(), hash, Role::Admin).await?;
+    if let Err(e) = team::insert_agent(state, "Admin".into(), email.clone(), hash, Role::Admin).await {
+        // Several nodes starting at once: one of them made the admin.
+        if agents::Entity::find().count(state.db.conn()).await? > 0 {
+            return Ok(None);
+        }
+        return Err(e);
+    }
     Ok(generated.then_some((email, password)))
 }
 

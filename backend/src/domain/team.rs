@@ -14,14 +14,14 @@ use shared::{AgentId, ConversationId, GroupId, Page};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-pub use crate::entities::agents::{availability_name, parse_availability, parse_role, role_name};
+use crate::entities::stored::{StoredAvailability, StoredRole};
 
 impl From<agents::Model> for Agent {
     fn from(m: agents::Model) -> Self {
         Self {
             id: AgentId(m.id),
-            role: parse_role(&m.role),
-            availability: parse_availability(&m.availability),
+            role: m.role.into(),
+            availability: m.availability.into(),
             name: m.name,
             email: m.email,
             active: m.active,
@@ -57,8 +57,8 @@ pub async fn insert_agent(state: &AppState, name: String, email: String, hash: S
         name: Set(name),
         email: Set(email),
         password_hash: Set(hash),
-        role: Set(role_name(role).into()),
-        availability: Set("online".into()),
+        role: Set(role.into()),
+        availability: Set(StoredAvailability::Online),
         active: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
@@ -102,11 +102,11 @@ pub async fn get_agent(state: &AppState, id: AgentId) -> ApiResult<agents::Model
 #[tracing::instrument(skip_all, fields(agent_id = %id))]
 pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> ApiResult<Agent> {
     let current = get_agent(state, id).await?;
-    let was_active_admin = current.active && current.role == "admin";
+    let was_active_admin = current.active && current.role == StoredRole::Admin;
     let demoted = matches!(input.role, Some(Role::Agent)) || input.active == Some(false);
     if was_active_admin && demoted {
         let admins = agents::Entity::find()
-            .filter(agents::Column::Role.eq("admin"))
+            .filter(agents::Column::Role.eq(StoredRole::Admin))
             .filter(agents::Column::Active.eq(true))
             .count(state.db.conn())
             .await?;
@@ -119,13 +119,13 @@ pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> 
         model.name = Set(validate::required("name", name)?);
     }
     if let Some(role) = input.role {
-        model.role = Set(role_name(role).into());
+        model.role = Set(role.into());
     }
     if let Some(active) = input.active {
         model.active = Set(active);
     }
     if let Some(availability) = input.availability {
-        model.availability = Set(availability_name(availability).into());
+        model.availability = Set(availability.into());
     }
     let now = millis(state.now());
     model.updated_at = Set(now);

@@ -39,7 +39,7 @@ async fn current(state: &AppState, contact: Uuid) -> ApiResult<Option<conversati
 fn visitor_conversation(c: &conversations::Model) -> VisitorConversation {
     VisitorConversation {
         id: ConversationId(c.id),
-        status: super::conversations::parse_status(&c.status),
+        status: c.status.into(),
         created_at: crate::clock::from_millis(c.created_at),
     }
 }
@@ -61,7 +61,7 @@ pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Ti
     conversations::ActiveModel {
         id: Set(id),
         contact_id: Set(contact.0),
-        status: Set("open".into()),
+        status: Set(crate::entities::stored::StoredStatus::Open),
         assignee_id: Set(None),
         group_id: Set(None),
         awaiting_reply_since: Set(None),

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub contact_id: Uuid,
-    pub status: String,
+    pub status: super::stored::StoredStatus,
     pub assignee_id: Option<Uuid>,
     pub group_id: Option<Uuid>,
     pub awaiting_reply_since: Option<i64>,

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub conversation_id: Uuid,
-    pub kind: String,
+    pub kind: super::stored::StoredKind,
     pub agent_id: Option<Uuid>,
     pub author_id: Option<Uuid>,
     pub author_name: Option<String>,
@@ -52,25 +52,3 @@ impl Related<super::agents::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
-
-/// Kind from its stored name.
-pub fn parse_kind(value: &str) -> shared::api::MessageKind {
-    use shared::api::MessageKind;
-    match value {
-        "visitor" => MessageKind::Visitor,
-        "reply" => MessageKind::Reply,
-        "comment" => MessageKind::Comment,
-        _ => MessageKind::System,
-    }
-}
-
-/// Stored name of a kind.
-pub fn kind_name(kind: shared::api::MessageKind) -> &'static str {
-    use shared::api::MessageKind;
-    match kind {
-        MessageKind::Visitor => "visitor",
-        MessageKind::Reply => "reply",
-        MessageKind::Comment => "comment",
-        MessageKind::System => "system",
-    }
-}

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod password_tokens;
 pub mod read_markers;
 pub mod saved_replies;
+pub mod stored;
 pub mod visitor_sessions;
 pub mod webhook_deliveries;
 pub mod webhooks;

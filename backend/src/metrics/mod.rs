@@ -36,6 +36,8 @@ struct Inner {
     rate_limited: IntCounterVec,
     events_pruned: IntCounter,
     uploads_removed: IntCounter,
+    missed_runs: IntCounterVec,
+    missed_changes: IntCounterVec,
 }
 
 /// The server's metrics.
@@ -97,6 +99,20 @@ impl Metrics {
             uploads_removed: reg.add(IntCounter::new(
                 "natter_orphan_uploads_removed_total",
                 "Uploads removed because no message used them within a day",
+            )?)?,
+            missed_runs: reg.add(IntCounterVec::new(
+                Opts::new(
+                    "natter_missed_rule_runs_total",
+                    "Times the missed-conversation rule looked, by what woke it (deadline, news, everything)",
+                ),
+                &["cause"],
+            )?)?,
+            missed_changes: reg.add(IntCounterVec::new(
+                Opts::new(
+                    "natter_missed_changes_total",
+                    "Conversations this node turned red (announced) or back (cleared)",
+                ),
+                &["change"],
             )?)?,
             registry,
         };
@@ -169,6 +185,16 @@ impl Metrics {
     /// Retention removed `n` old events.
     pub fn events_pruned(&self, n: u64) {
         self.0.events_pruned.inc_by(n);
+    }
+
+    /// The missed-conversation rule looked, woken by `cause`.
+    pub fn missed_rule_run(&self, cause: &'static str) {
+        self.0.missed_runs.with_label_values(&[cause]).inc();
+    }
+
+    /// This node turned a conversation red (`announced`) or back (`cleared`).
+    pub fn missed_change(&self, change: &'static str) {
+        self.0.missed_changes.with_label_values(&[change]).inc();
     }
 
     /// Retention removed `n` uploads no message used.

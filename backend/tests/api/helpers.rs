@@ -21,29 +21,51 @@ pub enum Backend {
     Postgres,
 }
 
-/// A running server and what a test needs to talk to it.
-pub struct TestApp {
+/// A server reached over HTTP: its address, a client and the admin's tokens.
+/// Every request helper lives here, so that a server in another process (a
+/// cluster node) is driven exactly like one in this process.
+#[derive(Clone)]
+pub struct Remote {
     pub base: String,
     pub client: reqwest::Client,
+    pub admin: TokenPair,
+}
+
+impl Remote {
+    /// A server at `base` before anyone logged in.
+    pub fn placeholder(base: String) -> Self {
+        Self { base, client: reqwest::Client::new(), admin: placeholder_tokens() }
+    }
+
+    /// Logs the admin in at `base`.
+    pub async fn connect(base: String) -> Self {
+        let mut remote = Self::placeholder(base);
+        remote.admin = remote.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        remote
+    }
+}
+
+/// A running server in this process and what a test needs to talk to it.
+pub struct TestApp {
+    pub remote: Remote,
     pub clock: ManualClock,
     pub state: backend::state::AppState,
-    pub admin: TokenPair,
     pub data_dir: tempfile::TempDir,
     pub shutdown: backend::startup::ShutdownHandle,
     pg_database: Option<String>,
 }
 
-fn pg_admin_url() -> String {
+pub fn pg_admin_url() -> String {
     std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
-fn pg_url_for(database: &str) -> String {
+pub fn pg_url_for(database: &str) -> String {
     let admin = pg_admin_url();
     let (base, _) = admin.rsplit_once('/').unwrap_or((&admin, ""));
     format!("{base}/{database}")
 }
 
-async fn pg_execute(sql: String) -> Result<(), sea_orm::DbErr> {
+pub async fn pg_execute(sql: String) -> Result<(), sea_orm::DbErr> {
     use sea_orm::ConnectionTrait;
     let conn = sea_orm::Database::connect(pg_admin_url()).await?;
     conn.execute_unprepared(&sql).await?;
@@ -91,9 +113,8 @@ pub async fn spawn_app_in(
     let state = app.state().clone();
     let shutdown = app.shutdown_handle();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::new();
-    let mut test = TestApp { base, client, clock, state, admin: placeholder_tokens(), data_dir, shutdown, pg_database };
-    test.admin = test.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let remote = Remote::connect(base).await;
+    let test = TestApp { remote, clock, state, data_dir, shutdown, pg_database };
     // Agents are online while connected: keep the admin's inbox open.
     test.hold_online(&test.admin.access_token.clone()).await;
     Some(test)
@@ -113,6 +134,19 @@ fn placeholder_tokens() -> TokenPair {
             active: false,
             created_at: chrono::Utc::now(),
         },
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Remote;
+    fn deref(&self) -> &Remote {
+        &self.remote
+    }
+}
+
+impl std::ops::DerefMut for TestApp {
+    fn deref_mut(&mut self) -> &mut Remote {
+        &mut self.remote
     }
 }
 
@@ -160,7 +194,7 @@ impl Answer {
     }
 }
 
-impl TestApp {
+impl Remote {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -315,7 +349,7 @@ pub enum Received<T> {
     Closed(Option<u16>),
 }
 
-impl TestApp {
+impl Remote {
     /// Opens a socket at `path` with `token` in the subprotocol, or returns the HTTP status it was refused with.
     pub async fn ws(&self, path: &str, token: &str, origin: Option<&str>) -> Result<Ws, u16> {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -363,6 +397,26 @@ impl TestApp {
         })
         .await;
         ws
+    }
+
+    /// A visitor's socket after its `ready` frame, or `None` when the server
+    /// can't be reached or refuses (a node that is down).
+    pub async fn try_visitor_ws(&self, token: &str, after: Option<i64>) -> Option<Ws> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let after = after.map(|a| format!("?after={a}")).unwrap_or_default();
+        let url = format!("{}/api/v1/ws/visitor{after}", self.base.replace("http://", "ws://"));
+        let mut request = url.into_client_request().expect("request");
+        let protocols = format!("{}, {}{token}", shared::frames::PROTOCOL, shared::frames::BEARER_PROTOCOL_PREFIX);
+        request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("header"));
+        let (stream, _) = tokio_tungstenite::connect_async(request).await.ok()?;
+        let mut ws = Ws { stream };
+        loop {
+            match ws.receive::<shared::frames::VisitorServerFrame>().await {
+                Received::Frame(shared::frames::VisitorServerFrame::Ready { .. }) => return Some(ws),
+                Received::Frame(_) => {}
+                Received::Closed(_) => return None,
+            }
+        }
     }
 
     /// Keeps an agent connected (online) for the rest of the test.
