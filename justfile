@@ -37,7 +37,7 @@ restore FILE *ARGS:
     cargo run --release -p backend --bin natter -- restore {{FILE}} {{ARGS}}
 
 # Every test: unit tests, the API suite on SQLite and PostgreSQL, and the browser tests.
-test: frontend browser test-tools
+test: frontend browser test-tools smtp
     cargo test --workspace
 
 # Only the browser tests (real server, real headless Chromium).
@@ -49,6 +49,14 @@ browser:
     if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
         SUDO=$([ "$(id -u)" = 0 ] || echo sudo); \
         $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver; \
+    fi
+
+# Install aiosmtpd, the real SMTP server the email tests start (once per machine).
+smtp:
+    if ! python3 -c "import aiosmtpd" 2>/dev/null; then \
+        python3 -m pip install -q "aiosmtpd==1.4.6" 2>/dev/null || { \
+            SUDO=$([ "$(id -u)" = 0 ] || echo sudo); \
+            $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-aiosmtpd; }; \
     fi
 
 # Test peers from PyPI, pinned: a local S3 server (moto) for attachments on S3 (once per machine).

@@ -130,6 +130,27 @@ pub struct Settings {
     /// Days the event log keeps events for resuming clients; 0 keeps them for ever.
     #[arg(long, global = true, env = "NATTER_EVENT_RETENTION_DAYS", default_value_t = 30)]
     pub event_retention_days: u32,
+    /// Allow webhook targets on loopback, private, link-local and metadata addresses (`1`/`true`).
+    #[arg(long, global = true, env = "NATTER_WEBHOOK_ALLOW_PRIVATE", default_value_t = false,
+        action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
+    /// SMTP server for outgoing email: `smtps://user:pass@host:465`, or `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS); email features are off when unset.
+    #[arg(long, global = true, env = "NATTER_SMTP_URL")]
+    pub smtp_url: Option<Secret>,
+    /// Sender of outgoing email (`Support <support@example.com>`).
+    #[arg(long, global = true, env = "NATTER_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Domain of the Reply-To addresses (`reply+<token>@<domain>`) whose mail reaches `POST /inbound/email`.
+    #[arg(long, global = true, env = "NATTER_INBOUND_DOMAIN")]
+    pub inbound_domain: Option<String>,
+    /// Bearer secret `POST /api/v1/inbound/email` requires; inbound email is refused when unset.
+    #[arg(long, global = true, env = "NATTER_INBOUND_SECRET")]
+    pub inbound_secret: Option<Secret>,
+    /// Seconds an agent's reply waits before it is emailed to a visitor who left (replies meanwhile join it).
+    #[arg(long, global = true, env = "NATTER_EMAIL_DELAY_SECS", default_value_t = 120)]
+    pub email_delay_secs: u64,
     /// Attachments on S3-compatible storage instead of the data dir.
     #[command(flatten)]
     pub s3: S3Settings,
@@ -182,6 +203,12 @@ impl Settings {
             log_format: LogFormat::Text,
             metrics_token: None,
             event_retention_days: 30,
+            webhook_allow_private: false,
+            smtp_url: None,
+            mail_from: None,
+            inbound_domain: None,
+            inbound_secret: None,
+            email_delay_secs: 120,
             s3: S3Settings { region: "us-east-1".into(), ..Default::default() },
         }
     }
@@ -220,7 +247,19 @@ mod tests {
         s.database_url = Some(Secret("postgres://u:hunter2@h/db".into()));
         s.jwt_secret = Some(Secret("hunter2".into()));
         s.metrics_token = Some(Secret("hunter2".into()));
+        s.smtp_url = Some(Secret("smtps://u:hunter2@h".into()));
+        s.inbound_secret = Some(Secret("hunter2".into()));
         assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn allowing_private_webhook_targets_takes_1_or_a_bare_flag() {
+        for args in [&["natter", "--webhook-allow-private=1"][..], &["natter", "--webhook-allow-private"]] {
+            let cli = Cli::try_parse_from(args).expect("parses");
+            assert!(cli.settings.webhook_allow_private);
+        }
+        let cli = Cli::try_parse_from(["natter"]).expect("parses");
+        assert!(!cli.settings.webhook_allow_private);
     }
 
     #[test]

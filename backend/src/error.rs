@@ -57,6 +57,12 @@ pub enum ApiError {
     /// 429 `rate_limited`, with seconds to wait.
     #[error("too many attempts; try again in {0} seconds")]
     RateLimited(u64),
+    /// 410 `resync_required`: the log no longer holds what was asked for (latest sequence).
+    #[error("these events were pruned from the log; reload, then resume after sequence {0}")]
+    ResyncRequired(i64),
+    /// 503 `email_disabled`: the server has no SMTP settings.
+    #[error("email is off on this server (NATTER_SMTP_URL and NATTER_MAIL_FROM are not set)")]
+    EmailDisabled,
     /// 503 `unavailable`.
     #[error("the service is temporarily unavailable")]
     Unavailable,
@@ -84,6 +90,8 @@ impl ApiError {
             Self::FileTooLarge(_) => ErrorCode::FileTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::ResyncRequired(_) => ErrorCode::ResyncRequired,
+            Self::EmailDisabled => ErrorCode::EmailDisabled,
             Self::Unavailable => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }

@@ -62,6 +62,8 @@ impl Application {
             new_visitors: RateWindow::new(bus.counters(), "new-visitor", settings.new_visitors_per_ip, 600),
             roster: Arc::default(),
             shutdown: stopping,
+            webhook_wake: Arc::new(watch::channel(0).0),
+            mailer: crate::mail::Mailer::from_settings(&settings)?,
             settings: Arc::new(settings),
             clock,
             bus,
@@ -78,6 +80,8 @@ impl Application {
         crate::domain::roster::spawn_watcher(state.clone());
         crate::domain::missed::spawn(state.clone());
         crate::retention::spawn(state.clone());
+        crate::webhooks::spawn(state.clone());
+        crate::mail::replies::spawn(state.clone());
         let hub = web::Data::new(Hub::start(&state.bus));
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();

@@ -37,6 +37,11 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The team as the dot rule sees it (cached).
     pub roster: Arc<Roster>,
+    /// Outgoing email, when `NATTER_SMTP_URL` and `NATTER_MAIL_FROM` are set.
+    pub mailer: Option<crate::mail::Mailer>,
+    /// Bumped when webhook work appears that no event announces (a redelivery,
+    /// an endpoint enabled): this node's webhook worker looks again.
+    pub webhook_wake: Arc<watch::Sender<u64>>,
     /// Turns `true` when the server shuts down.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -45,5 +50,10 @@ impl AppState {
     /// Now, from the injected clock.
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// Tells this node's webhook worker to look for work.
+    pub fn wake_webhooks(&self) {
+        self.webhook_wake.send_modify(|n| *n = n.wrapping_add(1));
     }
 }

@@ -2,6 +2,9 @@
 //! session, can call the endpoints that need one; it refreshes an expired access
 //! token once and retries, and signs the agent out when the refresh is refused.
 
+pub mod passwords;
+mod webhooks;
+
 use crate::session::Session;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;

@@ -25,6 +25,8 @@ pub fn App() -> impl IntoView {
                 <Router>
                     <Routes fallback=|| view! { <Redirect path="/conversations"/> }>
                         <Route path=path!("/login") view=Login/>
+                        <Route path=path!("/forgot-password") view=crate::pages::set_password::ForgotPassword/>
+                        <Route path=path!("/set-password") view=crate::pages::set_password::SetPasswordPage/>
                         <ParentRoute path=path!("") view=Shell>
                             <Route path=path!("/conversations/:id?") view=Conversations/>
                             <Route path=path!("/visitors") view=Visitors/>

@@ -16,6 +16,8 @@ mod m20261129_000010_add_visitor_session_last_used;
 mod m20261129_000020_create_event_log_horizon;
 mod m20261129_000030_drop_event_conversation_index;
 mod m20261206_000031_index_missed_deadlines;
+mod m20261206_000050_create_webhooks;
+mod m20261206_000051_create_email_tables;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000020_create_event_log_horizon::Migration),
             Box::new(m20261129_000030_drop_event_conversation_index::Migration),
             Box::new(m20261206_000031_index_missed_deadlines::Migration),
+            Box::new(m20261206_000050_create_webhooks::Migration),
+            Box::new(m20261206_000051_create_email_tables::Migration),
         ]
     }
 }

@@ -4,9 +4,11 @@ mod api_keys;
 mod auth;
 mod contacts;
 mod conversations;
+mod email;
 mod messages;
 mod saved_replies;
 mod team;
+mod webhooks;
 mod widget;
 mod widget_settings;
 
@@ -14,9 +16,11 @@ pub use api_keys::*;
 pub use auth::*;
 pub use contacts::*;
 pub use conversations::*;
+pub use email::*;
 pub use messages::*;
 pub use saved_replies::*;
 pub use team::*;
+pub use webhooks::*;
 pub use widget::*;
 pub use widget_settings::*;
 

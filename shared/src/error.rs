@@ -39,6 +39,11 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// 429: too many attempts; retry after the `Retry-After` header.
     RateLimited,
+    /// 410: the events asked for were pruned from the log; reload over REST and
+    /// resume from the latest sequence.
+    ResyncRequired,
+    /// 503: email is off on this server (no SMTP settings).
+    EmailDisabled,
     /// 503: a dependency (such as the database) is not reachable.
     Unavailable,
     /// 500: something went wrong on the server; details are in its logs.
@@ -64,6 +69,8 @@ impl ErrorCode {
             Self::FileTooLarge => "file_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited => "rate_limited",
+            Self::ResyncRequired => "resync_required",
+            Self::EmailDisabled => "email_disabled",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
         }
@@ -81,7 +88,8 @@ impl ErrorCode {
             Self::PayloadTooLarge | Self::FileTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
-            Self::Unavailable => 503,
+            Self::ResyncRequired => 410,
+            Self::Unavailable | Self::EmailDisabled => 503,
             Self::Internal => 500,
         }
     }
@@ -127,6 +135,8 @@ mod tests {
             ErrorCode::FileTooLarge,
             ErrorCode::UnsupportedMediaType,
             ErrorCode::RateLimited,
+            ErrorCode::ResyncRequired,
+            ErrorCode::EmailDisabled,
             ErrorCode::Unavailable,
             ErrorCode::Internal,
         ] {

@@ -58,4 +58,8 @@ id_type! {
     SavedReplyId,
     /// An integrator's API key.
     ApiKeyId,
+    /// A webhook endpoint.
+    WebhookId,
+    /// One delivery of an event to a webhook endpoint.
+    DeliveryId,
 }

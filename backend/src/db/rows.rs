@@ -120,7 +120,7 @@ impl ConversationRow {
         conversations::Model {
             id: self.id,
             contact_id: self.contact_id,
-            status: self.status.clone(),
+            status: self.status,
             assignee_id: self.assignee_id,
             group_id: self.group_id,
             awaiting_reply_since: self.awaiting_reply_since,

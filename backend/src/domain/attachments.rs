@@ -116,7 +116,13 @@ pub async fn upload(state: &AppState, uploader: Uuid, mut payload: Multipart) ->
     Ok(stored.iter().map(|m| attachment_dto(state, m)).collect())
 }
 
-async fn store_one(state: &AppState, uploader: Uuid, filename: String, bytes: Bytes) -> ApiResult<attachments::Model> {
+/// Stores one file as `uploader`'s, not yet attached to a message.
+pub async fn store_one(
+    state: &AppState,
+    uploader: Uuid,
+    filename: String,
+    bytes: Bytes,
+) -> ApiResult<attachments::Model> {
     let id = Uuid::now_v7();
     let content_type = infer::get(&bytes).map(|t| t.mime_type().to_owned()).unwrap_or_else(|| {
         if std::str::from_utf8(&bytes).is_ok() { "text/plain".into() } else { "application/octet-stream".into() }

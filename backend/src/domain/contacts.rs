@@ -28,6 +28,7 @@ impl From<contacts::Model> for Contact {
             notes: m.notes,
             attributes: serde_json::from_str(&m.attributes).unwrap_or_default(),
             banned: m.banned_at.is_some(),
+            banned_at: m.banned_at.map(from_millis),
             verified: m.verified_at.is_some(),
             external_id: m.external_id,
             current_page: m.current_page,

@@ -6,6 +6,8 @@ mod auth;
 mod contacts;
 mod conversations;
 mod docs;
+mod email;
+mod events;
 mod groups;
 mod health;
 mod keys;
@@ -14,6 +16,7 @@ mod metrics;
 pub mod openapi;
 mod pages;
 mod saved_replies;
+mod webhooks;
 mod widget;
 mod widget_settings;
 
@@ -48,6 +51,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     groups::configure(cfg);
     saved_replies::configure(cfg);
     keys::configure(cfg);
+    webhooks::configure(cfg);
+    email::configure(cfg);
+    events::configure(cfg);
     widget::configure(cfg);
     widget_settings::configure(cfg);
     crate::realtime::configure(cfg);

@@ -1,8 +1,8 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
 use super::{
-    agents, attachments, auth, contacts, conversations, groups, health, keys, messages, metrics, saved_replies, widget,
-    widget_settings,
+    agents, attachments, auth, contacts, conversations, email, events, groups, health, keys, messages, metrics,
+    saved_replies, webhooks, widget, widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -54,13 +54,22 @@ impl Modify for Security {
         saved_replies::list, saved_replies::create, saved_replies::get_one, saved_replies::update,
         saved_replies::remove, saved_replies::render,
         keys::list, keys::create, keys::revoke,
+        webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::remove,
+        webhooks::deliveries, webhooks::send_test, webhooks::redeliver, events::list,
+        email::inbound, email::password_reset, email::set_password, email::invite, email::transcript,
+        email::email_reply,
         widget::start, widget::end, widget::conversation, widget::post_message, widget::upload, widget::contact,
         widget_settings::loader, widget_settings::frame, widget_settings::config, widget_settings::get_settings,
         widget_settings::update_settings, widget_settings::rotate_identity_secret, widget_settings::identify,
         crate::realtime::agent::connect, crate::realtime::visitor::connect,
     ),
     components(schemas(shared::ErrorCode, shared::events::Event)),
-    tags((name = "realtime", description = "WebSockets. Frames are JSON objects tagged by `type`: see \
+    tags((name = "webhooks", description = "Webhooks POST `{\"id\", \"event\", \"seq\", \"created_at\", \"data\"}` \
+        (`data`: the Event schema) with the headers `Natter-Delivery` (the same on retries), `Natter-Event` and \
+        `Natter-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" under the endpoint's secret>`. \
+        Verify the MAC in constant time and reject a `t` more than 5 minutes away from now. Retried with \
+        exponential backoff for a day, in order per endpoint; answer 2xx within 10 s."),
+        (name = "realtime", description = "WebSockets. Frames are JSON objects tagged by `type`: see \
         `shared::frames` (AgentClientFrame, AgentServerFrame, VisitorClientFrame, VisitorServerFrame)."))
 )]
 pub struct ApiDoc;

@@ -50,6 +50,8 @@ fn settings(data_dir: &Path, port: u16) -> Settings {
     settings.admin_password = Some(Secret(ADMIN_PASSWORD.into()));
     settings.web_dir = workspace().join("dist/inbox");
     settings.log = "warn".into();
+    // Webhook receivers in these tests listen on 127.0.0.1.
+    settings.webhook_allow_private = true;
     settings
 }
 

@@ -6,5 +6,6 @@ mod inbox;
 mod operations;
 mod screens;
 mod sites;
+mod webhooks;
 mod widget;
 mod widget_security;

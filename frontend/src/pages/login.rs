@@ -49,6 +49,7 @@ pub fn Login() -> impl IntoView {
                     <p class="error" role="alert">{move || failure.get().unwrap_or_default()}</p>
                 </Show>
                 <button id="login" class="primary" type="submit" disabled=move || busy.get()>{t!(i18n, login.submit)}</button>
+                <a id="forgot-password" href="/forgot-password">{t!(i18n, passwords.forgot)}</a>
             </form>
         </main>
     }

@@ -1,5 +1,5 @@
 //! Settings (admins): agents, groups and their members, API keys (the secret
-//! shown once), and the widget (`widget_settings`).
+//! shown once), the widget (`widget_settings`) and webhooks (`webhooks_settings`).
 
 use crate::api::Authed;
 use crate::i18n::*;
@@ -19,6 +19,7 @@ pub fn Settings() -> impl IntoView {
             <GroupsSection/>
             <super::widget_settings::WidgetSection/>
             <KeysSection/>
+            <super::webhooks_settings::WebhooksSection/>
         </div>
     }
 }

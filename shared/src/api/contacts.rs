@@ -21,6 +21,9 @@ dto! {
         pub attributes: Map<String, Value>,
         /// Whether the contact is banned from writing.
         pub banned: bool,
+        /// When the contact was banned, if they are.
+        #[serde(default)]
+        pub banned_at: Option<DateTime<Utc>>,
         /// The host site vouched for who this is (a signed identity).
         #[serde(default)]
         pub verified: bool,
