@@ -55,8 +55,8 @@ pub fn SavedReplies() -> impl IntoView {
                                     <td>{match r.kind { SavedReplyKind::Template => t_string!(i18n, saved.template), SavedReplyKind::Reply => t_string!(i18n, saved.reply) }}</td>
                                     <td class="ellipsis">{r.body.clone()}</td>
                                     <td class="row-actions">
-                                        <button class="link" on:click=move |_| editing.set(Some(Some(edit.clone())))>{t!(i18n, common.edit)}</button>
-                                        <button class="link danger" on:click=move |_| remove(id)>{t!(i18n, common.delete)}</button>
+                                        <button class="link edit" on:click=move |_| editing.set(Some(Some(edit.clone())))>{t!(i18n, common.edit)}</button>
+                                        <button class="link danger delete" on:click=move |_| remove(id)>{t!(i18n, common.delete)}</button>
                                     </td>
                                 </tr>
                             }
