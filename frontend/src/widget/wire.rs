@@ -71,20 +71,26 @@ struct Flat {
     last_seq: Option<i64>,
     team_online: Option<bool>,
     online: Option<bool>,
-    message: Option<ChatMessage>,
     typing: Option<bool>,
     name: Option<String>,
     agent_name: Option<String>,
     code: Option<String>,
 }
 
+/// The message of a `message` or `ack` frame (an `error` frame's `message` is text).
+#[derive(Deserialize)]
+struct Carrying {
+    message: ChatMessage,
+}
+
 /// Reads one socket frame (`None`: not JSON, or a kind this chat doesn't know).
 pub fn frame(text: &str) -> Option<Frame> {
     let f: Flat = serde_json::from_str(text).ok()?;
+    let message = || serde_json::from_str::<Carrying>(text).ok().map(|c| c.message);
     Some(match f.kind.as_str() {
         "ready" => Frame::Ready { last_seq: f.last_seq?, team_online: f.team_online? },
         "team_online" => Frame::TeamOnline(f.online?),
-        "message" | "ack" => Frame::Message { seq: f.seq?, message: f.message? },
+        "message" | "ack" => Frame::Message { seq: f.seq?, message: message()? },
         "typing" => Frame::Typing { typing: f.typing?, name: f.name.unwrap_or_default() },
         "conversation" => Frame::Conversation { seq: f.seq?, agent_name: f.agent_name },
         "deleted" => Frame::Deleted { seq: f.seq? },
@@ -188,13 +194,11 @@ mod tests {
         use chrono::TimeZone;
         for (secs, millis) in [(0, 0), (1_765_017_459, 123), (951_782_400, 999), (4_102_444_800, 1), (-86_400, 0)] {
             let at = chrono::Utc.timestamp_millis_opt(secs * 1000 + millis).single().unwrap_or_default();
-            for text in [
-                at.to_rfc3339(),
-                json(&at).trim_matches('"').to_owned(),
-                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            ] {
+            for text in [at.to_rfc3339(), json(&at).trim_matches('"').to_owned()] {
                 assert_eq!(rfc3339_millis(&text), Some(at.timestamp_millis() as f64), "{text}");
             }
+            let whole = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            assert_eq!(rfc3339_millis(&whole), Some((secs * 1000) as f64), "{whole}");
         }
         assert_eq!(rfc3339_millis("2026-12-06T11:00:00+01:00"), rfc3339_millis("2026-12-06T10:00:00Z"));
         for bad in ["", "yesterday", "2026-12-06", "2026-12-06T10:00:00"] {
