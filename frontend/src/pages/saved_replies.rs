@@ -44,7 +44,7 @@ pub fn SavedReplies() -> impl IntoView {
             <table class="table" id="saved-table">
                 <thead><tr><th>{t!(i18n, saved.shortcut)}</th><th>{t!(i18n, saved.name)}</th><th>{t!(i18n, saved.kind)}</th><th>{t!(i18n, saved.body)}</th><th></th></tr></thead>
                 <tbody>
-                    <For each=move || items.get() key=|r| (r.id, r.updated_at) let:r>
+                    <For each=move || items.get() key=|r| (r.id, r.updated_at, r.shortcut.clone(), r.title.clone(), r.body.clone(), r.kind) let:r>
                         {
                             let id = r.id;
                             let edit = r.clone();
