@@ -5,6 +5,9 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 
 # wasm-bindgen-cli must match the wasm-bindgen version pinned in frontend/Cargo.toml.
 wasm_bindgen_version := "0.2.130"
+# From npm: binaryen for wasm-opt, terser to minify the JavaScript glue.
+binaryen_version := "132.0.0"
+terser_version := "5.51.4"
 
 # List the recipes.
 default:
@@ -19,8 +22,16 @@ wasm-tools:
     rustup target add wasm32-unknown-unknown
     if ! wasm-bindgen --version 2>/dev/null | grep -q "{{wasm_bindgen_version}}"; then cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
 
-# Build the agent inbox (Leptos, WASM) into dist/inbox with hashed asset names.
-frontend: wasm-tools
+# The bundlers' tools from npm, pinned, once per checkout: binaryen's wasm-opt (Debian's 108 makes WASM
+# that fails in the browser) and terser for wasm-bindgen's JavaScript.
+bundle-tools:
+    if ! grep -qs '"version": "{{binaryen_version}}"' node_modules/binaryen/package.json \
+        || ! grep -qs '"version": "{{terser_version}}"' node_modules/terser/package.json; then \
+        npm install --no-save --no-package-lock --no-audit --no-fund binaryen@{{binaryen_version}} terser@{{terser_version}}; \
+    fi
+
+# Build the inbox and the widget (Leptos, WASM) into dist/inbox: hashed, precompressed assets; prints their sizes.
+frontend: wasm-tools bundle-tools
     cargo build -p frontend --target wasm32-unknown-unknown --profile release-small
     bash frontend/build.sh
 

@@ -50,6 +50,11 @@ pub async fn login(email: String, password: String) -> ApiResult<TokenPair> {
     decode(request.send().await.map_err(Failure::local)?).await
 }
 
+/// What the server tells every client (public): the upload limit.
+pub async fn client_config() -> ApiResult<ClientConfig> {
+    decode(Request::get("/api/v1/config").send().await.map_err(Failure::local)?).await
+}
+
 async fn refresh(refresh_token: String) -> ApiResult<TokenPair> {
     let request =
         Request::post("/api/v1/auth/refresh").json(&RefreshRequest { refresh_token }).map_err(Failure::local)?;

@@ -81,11 +81,29 @@ pub async fn upload(
     }
 }
 
-/// A size for people: "840 KB", "3.2 MB".
+/// A size for people: "840 KB", "3.2 MB", "10 MB".
 pub fn human_size(bytes: f64) -> String {
+    // Integer arithmetic: formatting floats would add kilobytes to the widget.
     if bytes >= 1024.0 * 1024.0 {
-        format!("{:.1} MB", bytes / (1024.0 * 1024.0))
+        let tenths = (bytes * 10.0 / (1024.0 * 1024.0)).round() as u64;
+        match tenths % 10 {
+            0 => format!("{} MB", tenths / 10),
+            tenth => format!("{}.{tenth} MB", tenths / 10),
+        }
     } else {
-        format!("{:.0} KB", (bytes / 1024.0).ceil())
+        format!("{} KB", (bytes / 1024.0).ceil() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(10.0 * 1024.0 * 1024.0), "10 MB");
+        assert_eq!(human_size(3.2 * 1024.0 * 1024.0), "3.2 MB");
+        assert_eq!(human_size(840.0 * 1024.0), "840 KB");
+        assert_eq!(human_size(1.0), "1 KB");
     }
 }

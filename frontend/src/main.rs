@@ -5,6 +5,7 @@ mod app;
 mod commands;
 mod components;
 mod format;
+mod locale;
 mod notify;
 mod pages;
 mod session;
@@ -23,5 +24,6 @@ use i18n_gen::i18n;
 
 fn main() {
     console_error_panic_hook::set_once();
+    sound::unlock_on_first_gesture();
     leptos::mount::mount_to_body(app::App);
 }

@@ -34,6 +34,7 @@ pub fn alert(store: Store, alert: Alert) {
     options.set_body(&body);
     options.set_tag(&conversation_id.to_string());
     if let Ok(notification) = Notification::new_with_options(&title, &options) {
+        frontend::tally::count("notifications");
         let path = format!("/conversations/{conversation_id}");
         let on_click = wasm_bindgen::closure::Closure::once_into_js(move || {
             let _ = window().focus();

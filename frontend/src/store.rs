@@ -70,6 +70,8 @@ pub struct Store {
     pub link: RwSignal<Link>,
     /// Bumped when the server asks for a reload: lists and threads fetch again.
     pub reloads: RwSignal<u32>,
+    /// Largest attachment the server takes, in bytes (from its public config).
+    pub max_upload_bytes: RwSignal<u64>,
 }
 
 /// What an event means for the agent's attention.
@@ -98,6 +100,7 @@ impl Store {
             typing: RwSignal::new(HashMap::new()),
             link: RwSignal::new(Link::Connecting),
             reloads: RwSignal::new(0),
+            max_upload_bytes: RwSignal::new(shared::limits::DEFAULT_MAX_UPLOAD_BYTES),
         }
     }
 

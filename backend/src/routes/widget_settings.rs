@@ -9,7 +9,9 @@ use crate::state::AppState;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use shared::ErrorBody;
-use shared::api::{IdentifiedVisitor, IdentifyVisitor, UpdateWidgetSettings, WidgetConfig, WidgetSettings};
+use shared::api::{
+    ClientConfig, IdentifiedVisitor, IdentifyVisitor, UpdateWidgetSettings, WidgetConfig, WidgetSettings,
+};
 
 /// The loader, compiled in: it works even before the inbox is built.
 const LOADER: &str = include_str!("../../static/widget.js");
@@ -18,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(loader)
         .service(frame)
         .service(config)
+        .service(client_config)
         .service(get_settings)
         .service(update_settings)
         .service(rotate_identity_secret)
@@ -77,6 +80,15 @@ async fn config(state: web::Data<AppState>, query: web::Query<SiteKeyQuery>) -> 
         .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .json(config))
+}
+
+/// What the inbox and the chat need before they ask anything (public): the upload limit.
+#[utoipa::path(tag = "widget", responses((status = 200, body = ClientConfig)))]
+#[get("/api/v1/config")]
+async fn client_config(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .json(ClientConfig { max_upload_bytes: state.settings.max_upload_bytes })
 }
 
 /// The widget's settings, with the site key and identity secret (admins).

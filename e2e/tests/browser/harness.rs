@@ -56,8 +56,11 @@ fn settings(data_dir: &Path, port: u16) -> Settings {
 }
 
 async fn launch(data_dir: &Path, port: u16, clock: &ManualClock) -> (u16, ShutdownHandle) {
-    let app =
-        Application::build_with_clock(settings(data_dir, port), Arc::new(clock.clone())).await.expect("the app builds");
+    launch_with(settings(data_dir, port), clock).await
+}
+
+async fn launch_with(settings: Settings, clock: &ManualClock) -> (u16, ShutdownHandle) {
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("the app builds");
     let port = app.port();
     let shutdown = app.shutdown_handle();
     tokio::spawn(app.run_until_stopped());
@@ -67,11 +70,18 @@ async fn launch(data_dir: &Path, port: u16, clock: &ManualClock) -> (u16, Shutdo
 impl Server {
     /// Starts a fresh server with its own data directory.
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a fresh server with settings changed by `tweak`.
+    pub async fn start_with(tweak: impl FnOnce(&mut Settings)) -> Self {
         let index = workspace().join("dist/inbox/index.html");
         assert!(index.exists(), "the inbox is not built: run `just frontend` (or `just test`) first");
         let data_dir = Arc::new(tempfile::tempdir().expect("a temp dir"));
         let clock = ManualClock::new(chrono::Utc::now());
-        let (port, shutdown) = launch(data_dir.path(), 0, &clock).await;
+        let mut settings = settings(data_dir.path(), 0);
+        tweak(&mut settings);
+        let (port, shutdown) = launch_with(settings, &clock).await;
         let mut server = Self {
             base: format!("http://127.0.0.1:{port}"),
             port,
@@ -136,6 +146,10 @@ impl Server {
 
     pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, token: &str, body: &B, expected: u16) -> T {
         self.call(self.http.post(self.url(path)).bearer_auth(token).json(body), expected).await
+    }
+
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(&self, path: &str, token: &str, body: &B) -> T {
+        self.call(self.http.patch(self.url(path)).bearer_auth(token).json(body), 200).await
     }
 
     /// The status of an authorised GET.

@@ -326,3 +326,20 @@ async fn the_widget_follows_its_settings_from_the_inbox() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_refuses_files_over_the_servers_limit() {
+    let server = Server::start_with(|s| s.max_upload_bytes = 3 * 1024 * 1024).await;
+    let key = site_key(&server).await;
+    let site = HostSite::start(&server, &key, "").await;
+    let files = tempfile::tempdir().expect("a temp dir");
+    let big = files.path().join("scan.pdf");
+    std::fs::File::create(&big).and_then(|f| f.set_len(4 * 1024 * 1024)).expect("a big file");
+    with_browser("widget_limit", |visitor| async move {
+        visitor.open_widget(&site).await?;
+        visitor.type_into("#widget-file", &big.display().to_string()).await?;
+        visitor.until_text("#widget-uploads .pending-file.failed", "3 MB").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -82,19 +82,6 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
         _ => {}
     });
 
-    let title =
-        move || conversation().map(|c| format::contact_label(&c, t_string!(i18n, common.visitor))).unwrap_or_default();
-    let subtitle = move || {
-        let c = conversation()?;
-        let agent = c.assignee_id.and_then(|a| store.agent_name(a));
-        let group = c.group_id.and_then(|g| store.group_name(g));
-        Some(match (agent, group) {
-            (Some(a), Some(g)) => format!("{a} · {g}"),
-            (Some(a), None) => a,
-            (None, Some(g)) => g,
-            (None, None) => t_string!(i18n, list.nobody).to_owned(),
-        })
-    };
     let icon = move |id: &'static str, glyph: &'static str, label: Signal<String>, on: Box<dyn Fn() + Send + Sync>| {
         view! {
             <button id=id class="icon-button" aria-label=label title=label on:click=move |_| on()>
@@ -104,12 +91,7 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
     };
     view! {
         <header class="thread-head">
-            <div class="thread-title">
-                <h2 id="thread-title">{title}</h2>
-                <span class="muted" id="thread-assignee">{subtitle}</span>
-                <Show when=closed><span class="pill">{t!(i18n, thread.closed)}</span></Show>
-                <Show when=banned><span class="pill danger">{t!(i18n, thread.banned)}</span></Show>
-            </div>
+            <ThreadTitle id=id store=store/>
             <div class="thread-actions" role="toolbar">
                 {move || {
                     let (glyph, label) = if closed() { (icons::REOPEN, t_string!(i18n, actions.reopen)) } else { (icons::CHECK, t_string!(i18n, actions.close)) };
@@ -157,6 +139,36 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
                     on_confirm=delete on_cancel=Callback::new(move |_| open.set(Open::Nothing))/>
             </Show>
         </header>
+    }
+}
+
+/// Who the conversation is with, who answers it, and whether it is closed or the contact banned.
+#[component]
+fn ThreadTitle(id: ConversationId, store: Store) -> impl IntoView {
+    let i18n = use_i18n();
+    let conversation = move || store.conversations.with(|m| m.get(&id).cloned());
+    let closed = move || conversation().is_some_and(|c| c.status == ConversationStatus::Closed);
+    let banned = move || store.contact.with(|c| c.as_ref().is_some_and(|c| c.banned));
+    let title =
+        move || conversation().map(|c| format::contact_label(&c, t_string!(i18n, common.visitor))).unwrap_or_default();
+    let subtitle = move || {
+        let c = conversation()?;
+        let agent = c.assignee_id.and_then(|a| store.agent_name(a));
+        let group = c.group_id.and_then(|g| store.group_name(g));
+        Some(match (agent, group) {
+            (Some(a), Some(g)) => format!("{a} · {g}"),
+            (Some(a), None) => a,
+            (None, Some(g)) => g,
+            (None, None) => t_string!(i18n, list.nobody).to_owned(),
+        })
+    };
+    view! {
+        <div class="thread-title">
+            <h2 id="thread-title">{title}</h2>
+            <span class="muted" id="thread-assignee">{subtitle}</span>
+            <Show when=closed><span class="pill">{t!(i18n, thread.closed)}</span></Show>
+            <Show when=banned><span class="pill danger">{t!(i18n, thread.banned)}</span></Show>
+        </div>
     }
 }
 

@@ -8,4 +8,3 @@ pub mod conversation_list;
 pub mod help;
 pub mod page_link;
 pub mod thread;
-pub mod uploads;

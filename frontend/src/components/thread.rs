@@ -102,7 +102,7 @@ pub fn Thread(id: ConversationId) -> impl IntoView {
                 </For>
             </div>
             <div class="typing" id="typing" aria-live="polite">{typing}</div>
-            <Composer id=id/>
+            <Composer id=id api=api store=store/>
         </section>
     }
 }

@@ -89,7 +89,7 @@ pub fn Contacts() -> impl IntoView {
                                         })/>
                                     </Show>
                                     <td class="row-actions">
-                                        <button class="link" on:click=move |_| editing.set(Some(id))>{t!(i18n, common.edit)}</button>
+                                        <button class="link edit" on:click=move |_| editing.set(Some(id))>{t!(i18n, common.edit)}</button>
                                         <button class="link unban" on:click=toggle_ban>
                                             {if banned { t_string!(i18n, actions.unban) } else { t_string!(i18n, actions.ban) }}
                                         </button>

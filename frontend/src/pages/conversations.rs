@@ -33,7 +33,7 @@ pub fn Conversations() -> impl IntoView {
             {move || match id.get() {
                 Some(id) => view! {
                     <Thread id=id/>
-                    <ContactPanel/>
+                    <ContactPanel api=api store=store/>
                 }.into_any(),
                 None => view! {
                     <section class="thread-column empty-state">

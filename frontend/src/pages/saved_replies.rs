@@ -44,7 +44,7 @@ pub fn SavedReplies() -> impl IntoView {
             <table class="table" id="saved-table">
                 <thead><tr><th>{t!(i18n, saved.shortcut)}</th><th>{t!(i18n, saved.name)}</th><th>{t!(i18n, saved.kind)}</th><th>{t!(i18n, saved.body)}</th><th></th></tr></thead>
                 <tbody>
-                    <For each=move || items.get() key=|r| (r.id, r.updated_at) let:r>
+                    <For each=move || items.get() key=|r| (r.id, r.updated_at, r.shortcut.clone(), r.title.clone(), r.body.clone(), r.kind) let:r>
                         {
                             let id = r.id;
                             let edit = r.clone();
@@ -55,8 +55,8 @@ pub fn SavedReplies() -> impl IntoView {
                                     <td>{match r.kind { SavedReplyKind::Template => t_string!(i18n, saved.template), SavedReplyKind::Reply => t_string!(i18n, saved.reply) }}</td>
                                     <td class="ellipsis">{r.body.clone()}</td>
                                     <td class="row-actions">
-                                        <button class="link" on:click=move |_| editing.set(Some(Some(edit.clone())))>{t!(i18n, common.edit)}</button>
-                                        <button class="link danger" on:click=move |_| remove(id)>{t!(i18n, common.delete)}</button>
+                                        <button class="link edit" on:click=move |_| editing.set(Some(Some(edit.clone())))>{t!(i18n, common.edit)}</button>
+                                        <button class="link danger delete" on:click=move |_| remove(id)>{t!(i18n, common.delete)}</button>
                                     </td>
                                 </tr>
                             }

@@ -99,9 +99,12 @@ fn SignedIn() -> impl IntoView {
     }
 }
 
-/// Loads who the agent is and the team (names, groups) once per sign-in.
+/// Loads the server's limits, who the agent is and the team (names, groups) once per sign-in.
 fn load_team(api: Authed, store: Store, session: Session) {
     leptos::task::spawn_local(async move {
+        if let Ok(config) = crate::api::client_config().await {
+            store.max_upload_bytes.set(config.max_upload_bytes);
+        }
         if let Ok(me) = api.me().await {
             session.set_agent(me.clone());
             store.me.set(Some(me));
@@ -165,14 +168,14 @@ fn Me() -> impl IntoView {
                 on:change=move |ev| {
                     let locale = if event_target_value(&ev) == "es" { Locale::es } else { Locale::en };
                     i18n.set_locale(locale);
-                    crate::app::remember_locale(locale);
+                    crate::locale::remember_locale(locale);
                 }
                 prop:value=move || if i18n.get_locale() == Locale::es { "es" } else { "en" }>
                 <option value="en">"English"</option>
                 <option value="es">"Español"</option>
             </select>
             <Show when=move || permission.get() == NotificationPermission::Default>
-                <button id="enable-notifications" class="link" on:click=move |_| {
+                <button id="enable-notifications" class="link" title=move || t_string!(i18n, nav.notifications_hint) on:click=move |_| {
                     notify::ask_permission(move |p| permission.set(p));
                 }>{t!(i18n, nav.enable_notifications)}</button>
             </Show>

@@ -1,7 +1,7 @@
 //! The visitor's REST calls. The visitor token lives in this frame's
 //! `localStorage`, so the visitor stays the same across pages and visits.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Method, Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::api::*;
@@ -22,14 +22,35 @@ fn local(e: impl ToString) -> Failure {
     Failure { code: None, message: e.to_string() }
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
-    if response.ok() {
-        return response.json().await.map_err(local);
+/// One request, answered with its body's text: every call of the chat goes
+/// through this one (not inlined) function, which keeps the bundle small.
+#[inline(never)]
+async fn call(method: Method, path: &str, token: Option<&str>, body: Option<String>) -> Result<String, Failure> {
+    let mut builder = RequestBuilder::new(path).method(method);
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
-    match response.json::<ErrorBody>().await {
+    let request = match body {
+        Some(json) => builder.header("Content-Type", "application/json").body(json),
+        None => builder.build(),
+    };
+    let response = request.map_err(local)?.send().await.map_err(local)?;
+    let text = response.text().await.map_err(local)?;
+    if response.ok() {
+        return Ok(text);
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err(Failure { code: Some(body.error.code), message: body.error.message }),
         Err(_) => Err(local(format!("HTTP {}", response.status()))),
     }
+}
+
+fn decode<T: DeserializeOwned>(text: Result<String, Failure>) -> Result<T, Failure> {
+    serde_json::from_str(&text?).map_err(local)
+}
+
+fn json<B: Serialize>(body: &B) -> Option<String> {
+    serde_json::to_string(body).ok()
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -81,15 +102,26 @@ pub fn forget(key: &str) {
     }
 }
 
+/// The name and email the contact form collects, as the body of `PATCH /widget/contact`.
+/// (Not `WidgetContactUpdate`: its attributes would bring a JSON value type into the bundle.)
+pub fn contact_form_change(name: Option<String>, email: String) -> String {
+    #[derive(Serialize)]
+    struct Change {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        email: String,
+    }
+    serde_json::to_string(&Change { name, email }).unwrap_or_default()
+}
+
 pub async fn config(site_key: &str) -> Result<WidgetConfig, Failure> {
-    let request = Request::get("/api/v1/widget/config").query([("site_key", site_key)]);
-    decode(request.send().await.map_err(local)?).await
+    let key = String::from(js_sys::encode_uri_component(site_key));
+    decode(call(Method::GET, &format!("/api/v1/widget/config?site_key={key}"), None, None).await)
 }
 
 pub async fn start_session(site_key: &str, page_url: Option<String>) -> Result<WidgetSession, Failure> {
     let body = StartSession { page_url, site_key: site_key.to_owned() };
-    let request = Request::post("/api/v1/widget/sessions").json(&body).map_err(local)?;
-    decode(request.send().await.map_err(local)?).await
+    decode(call(Method::POST, "/api/v1/widget/sessions", None, json(&body)).await)
 }
 
 /// Calls made with the visitor's token.
@@ -103,46 +135,35 @@ impl Visitor {
         format!("Bearer {}", self.token)
     }
 
-    pub async fn conversation(&self) -> Result<WidgetConversation, Failure> {
-        let request = Request::get("/api/v1/widget/conversation").header("Authorization", &self.auth());
-        decode(request.send().await.map_err(local)?).await
+    pub async fn conversation(&self) -> Result<crate::wire::Thread, Failure> {
+        decode(call(Method::GET, "/api/v1/widget/conversation", Some(&self.token), None).await)
     }
 
-    async fn send_json<B: Serialize, T: DeserializeOwned>(
-        &self,
-        method: &str,
-        path: &str,
-        body: &B,
-    ) -> Result<T, Failure> {
-        let builder = match method {
-            "PATCH" => Request::patch(path),
-            _ => Request::post(path),
-        };
-        let request = builder.header("Authorization", &self.auth()).json(body).map_err(local)?;
-        decode(request.send().await.map_err(local)?).await
+    async fn post_json<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, Failure> {
+        decode(call(Method::POST, path, Some(&self.token), json(body)).await)
     }
 
-    pub async fn post(&self, message: &WidgetPostMessage) -> Result<VisitorMessage, Failure> {
+    pub async fn post(&self, message: &WidgetPostMessage) -> Result<crate::wire::ChatMessage, Failure> {
         // A lost answer is retried once: the client id makes the retry safe.
-        match self.send_json("POST", "/api/v1/widget/messages", message).await {
-            Err(f) if f.code.is_none() => self.send_json("POST", "/api/v1/widget/messages", message).await,
+        match self.post_json("/api/v1/widget/messages", message).await {
+            Err(f) if f.code.is_none() => self.post_json("/api/v1/widget/messages", message).await,
             other => other,
         }
     }
 
-    pub async fn update_contact(&self, change: &WidgetContactUpdate) -> Result<VisitorContact, Failure> {
-        self.send_json("PATCH", "/api/v1/widget/contact", change).await
+    /// Changes the visitor's contact; `change` is the JSON body of `PATCH /widget/contact`
+    /// (the host page's `setContact` arrives as JSON text already).
+    pub async fn update_contact(&self, change: String) -> Result<VisitorContact, Failure> {
+        decode(call(Method::PATCH, "/api/v1/widget/contact", Some(&self.token), Some(change)).await)
     }
 
     pub async fn identify(&self, identity: &IdentifyVisitor) -> Result<IdentifiedVisitor, Failure> {
-        self.send_json("POST", "/api/v1/widget/identify", identity).await
+        self.post_json("/api/v1/widget/identify", identity).await
     }
 
     /// Ends this token's session on the server.
     pub async fn end_session(&self) -> Result<(), Failure> {
-        let request = Request::delete("/api/v1/widget/sessions/current").header("Authorization", &self.auth());
-        let response = request.send().await.map_err(local)?;
-        if response.ok() { Ok(()) } else { Err(local(format!("HTTP {}", response.status()))) }
+        call(Method::DELETE, "/api/v1/widget/sessions/current", Some(&self.token), None).await.map(drop)
     }
 
     /// An object URL for one of the conversation's files.

@@ -2,21 +2,20 @@
 //! much smaller than the inbox's.
 
 mod app;
+mod chat;
 mod client;
+mod composer;
+mod contact_form;
 mod host;
 mod session;
 mod socket;
+mod thread;
+mod wire;
+mod words;
 
-#[allow(deprecated)]
-mod i18n_gen {
-    leptos_i18n::load_locales!();
-}
 use frontend::{files, icons, sound};
-use i18n_gen::i18n;
 
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(|| {
-        leptos::view! { <i18n::I18nContextProvider><app::WidgetApp/></i18n::I18nContextProvider> }
-    });
+    sound::unlock_on_first_gesture();
+    leptos::mount::mount_to_body(app::WidgetApp);
 }

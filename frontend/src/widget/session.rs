@@ -4,9 +4,9 @@
 //! logout.
 
 use crate::client::{self, Failure, Visitor};
-use serde_json::Value;
+use crate::wire::Thread;
 use shared::ErrorCode;
-use shared::api::{IdentifyVisitor, WidgetConversation};
+use shared::api::IdentifyVisitor;
 
 /// Whether the token no longer works (ended or expired): start afresh.
 pub fn gone(failure: &Failure) -> bool {
@@ -21,7 +21,7 @@ pub async fn start(site_key: &str, page: Option<String>) -> Result<Visitor, Fail
 }
 
 /// The stored visitor and their thread while the token works, else a new visitor.
-pub async fn resume(site_key: &str, page: Option<String>) -> Result<(Visitor, Option<WidgetConversation>), Failure> {
+pub async fn resume(site_key: &str, page: Option<String>) -> Result<(Visitor, Option<Thread>), Failure> {
     if let Some(token) = client::stored_token() {
         let visitor = Visitor { token };
         match visitor.conversation().await {
@@ -44,15 +44,6 @@ pub async fn renew(failed: &Visitor, site_key: &str, page: Option<String>) -> Re
             Ok((start(site_key, page).await?, false))
         }
     }
-}
-
-/// The signed identity in a `setContact` call (`user_id`, `timestamp`, `user_hash`).
-pub fn identity(contact: &Value) -> Option<IdentifyVisitor> {
-    Some(IdentifyVisitor {
-        user_id: contact["user_id"].as_str()?.to_owned(),
-        timestamp: contact["timestamp"].as_i64()?,
-        signature: contact["user_hash"].as_str()?.to_owned(),
-    })
 }
 
 /// Signs `visitor` in as the site's user and returns who to chat as: the same

@@ -1,8 +1,9 @@
 //! The visitor's WebSocket: resumes after the last sequence it saw and
 //! reconnects with backoff and jitter, like the inbox's.
 
+use crate::wire::{self, Frame};
 use leptos::prelude::*;
-use shared::frames::{BEARER_PROTOCOL_PREFIX, PROTOCOL, VisitorClientFrame, VisitorServerFrame};
+use shared::frames::{BEARER_PROTOCOL_PREFIX, PROTOCOL, VisitorClientFrame};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -16,7 +17,7 @@ struct Inner {
     last_seq: Option<i64>,
     attempt: u32,
     stopped: bool,
-    on_frame: Rc<dyn Fn(VisitorServerFrame)>,
+    on_frame: Rc<dyn Fn(Frame)>,
     on_open: Rc<dyn Fn()>,
     callbacks: Vec<Box<dyn std::any::Any>>,
 }
@@ -30,7 +31,7 @@ pub struct Socket {
 
 impl Socket {
     /// Connects with `token`; `on_frame` gets every frame, `on_open` runs on each (re)connection.
-    pub fn start(token: String, on_frame: impl Fn(VisitorServerFrame) + 'static, on_open: impl Fn() + 'static) -> Self {
+    pub fn start(token: String, on_frame: impl Fn(Frame) + 'static, on_open: impl Fn() + 'static) -> Self {
         let inner = Rc::new(RefCell::new(Inner {
             socket: None,
             token,
@@ -118,8 +119,8 @@ impl Socket {
         let socket = WebSocket::new_with_str_sequence(&url, &protocols)?;
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else { return };
-            let Ok(frame) = serde_json::from_str::<VisitorServerFrame>(&text) else { return };
-            if let VisitorServerFrame::Ready { last_seq, .. } = &frame {
+            let Some(frame) = wire::frame(&text) else { return };
+            if let Frame::Ready { last_seq, .. } = &frame {
                 self.saw(*last_seq);
                 self.inner().borrow_mut().attempt = 0;
                 self.live.set(true);

@@ -4,6 +4,10 @@
 use super::{dto, string_enum};
 use chrono::{DateTime, Utc};
 
+fn default_max_upload_bytes() -> u64 {
+    crate::limits::DEFAULT_MAX_UPLOAD_BYTES
+}
+
 string_enum! {
     /// Which corner the chat bubble sits in.
     pub enum WidgetPosition {
@@ -42,6 +46,15 @@ dto! {
         /// `frame-ancestors` policy).
         #[serde(default)]
         pub allowed_origins: Vec<String>,
+        /// Largest file a visitor may attach, in bytes (the server's `NATTER_MAX_UPLOAD_BYTES`).
+        #[serde(default = "default_max_upload_bytes")]
+        pub max_upload_bytes: u64,
+    }
+
+    /// `GET /config`: what every client of this server needs to know before it asks (public).
+    pub struct ClientConfig {
+        /// Largest attachment, in bytes (the server's `NATTER_MAX_UPLOAD_BYTES`).
+        pub max_upload_bytes: u64,
     }
 
     /// `GET /settings/widget` (admins): everything, with the site key and identity secret.

@@ -7,7 +7,6 @@ use crate::files::{self, human_size};
 use crate::i18n::*;
 use leptos::prelude::*;
 use shared::AttachmentId;
-use shared::limits::DEFAULT_MAX_UPLOAD_BYTES;
 
 /// One file in the composer.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,12 +69,19 @@ impl Uploads {
     }
 }
 
-/// Checks and uploads `files`, each on its own with its own progress.
-pub fn start_uploads(api: Authed, uploads: Uploads, files: Vec<web_sys::File>, i18n: leptos_i18n::I18nContext<Locale>) {
+/// Checks and uploads `files`, each on its own with its own progress; a file
+/// over `limit` bytes (the server's) is refused at once.
+pub fn start_uploads(
+    api: Authed,
+    uploads: Uploads,
+    files: Vec<web_sys::File>,
+    limit: u64,
+    i18n: leptos_i18n::I18nContext<Locale>,
+) {
     for file in files {
         let size = file.size();
-        if size > DEFAULT_MAX_UPLOAD_BYTES as f64 {
-            let message = format!("{} ({})", t_string!(i18n, composer.too_large), human_size(size));
+        if size > limit as f64 {
+            let message = format!("{} {}", t_string!(i18n, composer.too_large), human_size(limit as f64));
             uploads.add(file.name(), size, Some(message));
             continue;
         }
