@@ -48,7 +48,7 @@ pub async fn asset(
 
 /// The precompressed variants a client takes, best first: brotli, then gzip,
 /// unless `Accept-Encoding` refuses them (absent, or `q=0`).
-fn preferred_encodings(accept_encoding: &str) -> Vec<(ContentEncoding, &'static str)> {
+pub(super) fn preferred_encodings(accept_encoding: &str) -> Vec<(ContentEncoding, &'static str)> {
     let takes = |wanted: &str| {
         accept_encoding.split(',').any(|part| {
             let mut pieces = part.split(';');

@@ -6,7 +6,8 @@ use crate::auth::{Admin, CurrentVisitor};
 use crate::domain::{identity, widget_origins, widget_settings};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, ContentEncoding, HeaderValue};
+use std::sync::OnceLock;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use shared::ErrorBody;
 use shared::api::{
@@ -15,6 +16,29 @@ use shared::api::{
 
 /// The loader, compiled in: it works even before the inbox is built.
 const LOADER: &str = include_str!("../../static/widget.js");
+
+/// The loader compressed once per process (brotli, gzip), never per request.
+fn compressed_loader(encoding: ContentEncoding) -> Option<&'static [u8]> {
+    use std::io::Write;
+    static BROTLI: OnceLock<Vec<u8>> = OnceLock::new();
+    static GZIP: OnceLock<Vec<u8>> = OnceLock::new();
+    match encoding {
+        ContentEncoding::Brotli => Some(BROTLI.get_or_init(|| {
+            let mut out = Vec::new();
+            {
+                let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+                let _ = writer.write_all(LOADER.as_bytes());
+            }
+            out
+        })),
+        ContentEncoding::Gzip => Some(GZIP.get_or_init(|| {
+            let mut writer = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let _ = writer.write_all(LOADER.as_bytes());
+            writer.finish().unwrap_or_default()
+        })),
+        _ => None,
+    }
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(loader)
@@ -37,12 +61,21 @@ pub struct SiteKeyQuery {
 /// The loader script that site owners embed (plain JavaScript, cached briefly).
 #[utoipa::path(tag = "widget", responses((status = 200, description = "The loader", content_type = "application/javascript")))]
 #[get("/widget.js")]
-async fn loader() -> HttpResponse {
-    HttpResponse::Ok()
+async fn loader(req: HttpRequest) -> HttpResponse {
+    let accepted = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let mut response = HttpResponse::Ok();
+    response
         .insert_header((header::CONTENT_TYPE, "application/javascript; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(LOADER)
+        .insert_header((header::VARY, "accept-encoding"));
+    let picked = super::pages::preferred_encodings(accepted)
+        .into_iter()
+        .find_map(|(encoding, _)| Some((encoding, compressed_loader(encoding)?)));
+    match picked {
+        Some((encoding, body)) => response.insert_header((header::CONTENT_ENCODING, encoding)).body(body),
+        None => response.body(LOADER),
+    }
 }
 
 /// The chat frame's page; only the allowed sites may embed it (`frame-ancestors`).

@@ -84,6 +84,22 @@ async fn config_and_frame_follow_settings(app: TestApp) {
     assert_eq!(loader.status, 200);
     assert!(loader.headers["content-type"].to_str().unwrap().starts_with("application/javascript"));
     assert!(loader.bytes.len() < 10 * 1024, "the loader stays under 10 KB");
+    // Compressed once, not per request: brotli or gzip as the client accepts, with `Vary`.
+    for (accept, encoding) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+        let packed =
+            app.send(app.request(Method::GET, "/widget.js", None).header("accept-encoding", accept)).await;
+        assert_eq!(packed.headers["content-encoding"], encoding);
+        assert_eq!(packed.headers["vary"], "accept-encoding");
+        let mut plain = Vec::new();
+        use std::io::Read;
+        if encoding == "br" {
+            brotli::Decompressor::new(&packed.bytes[..], 4096).read_to_end(&mut plain).unwrap();
+        } else {
+            flate2::read::GzDecoder::new(&packed.bytes[..]).read_to_end(&mut plain).unwrap();
+        }
+        assert_eq!(plain, loader.bytes.to_vec());
+        assert!(packed.bytes.len() < loader.bytes.len() / 2);
+    }
 
     let change = json!({"allowed_origins": ["https://shop.example"]});
     let _: WidgetSettings = app.patch("/api/v1/settings/widget", app.admin_token(), &change).await.json(200);
