@@ -8,12 +8,15 @@ mod conversations;
 mod docs;
 mod groups;
 mod health;
+pub mod input;
 mod keys;
 mod messages;
 mod metrics;
 pub mod openapi;
+mod openapi_fixes;
 mod pages;
 mod saved_replies;
+pub mod security_headers;
 mod widget;
 mod widget_settings;
 
