@@ -7,7 +7,7 @@ use shared::limits::{MAX_CLIENT_ID_CHARS, MAX_PAGE_SIZE, MIN_PASSWORD_CHARS};
 use std::collections::BTreeMap;
 use utoipa::Modify;
 use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
-use utoipa::openapi::schema::{Object, Schema};
+use utoipa::openapi::schema::{Object, Schema, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 
 /// (schema, property, shortest, longest) in characters.
@@ -35,6 +35,12 @@ impl Modify for Corrections {
             }
         }
         if let Some(components) = openapi.components.as_mut() {
+            // `"attributes": null` changes nothing, and is accepted.
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut("UpdateContact")
+                && let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut("attributes")
+            {
+                field.schema_type = SchemaType::from_iter([Type::Object, Type::Null]);
+            }
             for (schema, property, min, max) in LENGTHS {
                 if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema)
                     && let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property)

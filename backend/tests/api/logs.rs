@@ -104,4 +104,22 @@ async fn json_log_lines_carry_the_request_id() {
             break assert_eq!(line["status"], 400);
         }
     }
+    let wrong_key = serde_json::json!({"site_key": "ns_not-the-key"});
+    let answer = client
+        .post(format!("http://127.0.0.1:{port}/api/v1/widget/sessions"))
+        .header("x-request-id", "probe-2")
+        .json(&wrong_key)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answer.status(), 422);
+    loop {
+        let line = next_line(&mut lines).await;
+        if request_id(&line) == Some("probe-2") {
+            assert!(matches!(line["level"].as_str(), Some("INFO" | "DEBUG")), "{line}");
+            if line["message"] == "request finished" {
+                break;
+            }
+        }
+    }
 }
