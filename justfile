@@ -51,6 +51,12 @@ browser:
         $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver; \
     fi
 
+# Fuzz the REST API against its own OpenAPI document: schemathesis (pinned, from PyPI), every
+# check, positive and negative data, stateful; a debug server on a fresh SQLite; SECS at most.
+schemathesis SECS="150":
+    cargo build -p backend --bin natter
+    bash .ci/schemathesis.sh {{SECS}}
+
 # Formatting and lints, as CI checks them.
 lint:
     cargo fmt --all -- --check
