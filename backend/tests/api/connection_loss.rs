@@ -2,7 +2,7 @@
 //! once stored, otherwise it gets a retryable error and the visitor sends it
 //! again; agents stay connected, and service resumes by itself.
 
-use crate::helpers::{Backend, Received, TestApp, spawn_app};
+use crate::helpers::{Backend, Received, Ws, spawn_app};
 use sea_orm::ConnectionTrait;
 use shared::ErrorCode;
 use shared::events::Event;
@@ -18,8 +18,7 @@ fn is_message(frame: &AgentServerFrame) -> bool {
 }
 
 /// Sends each message until it is acknowledged; counts the retryable refusals.
-async fn send_until_acked(app: &TestApp, token: &str, v: usize) -> usize {
-    let mut ws = app.visitor_ws(token, None).await;
+async fn send_until_acked(mut ws: Ws, v: usize) -> usize {
     let mut refused = 0;
     for i in 0..MESSAGES {
         let id = format!("v{v}-{i}");
@@ -50,14 +49,18 @@ async fn send_until_acked(app: &TestApp, token: &str, v: usize) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cut_connections_never_ack_falsely_and_service_resumes() {
     let Some(app) = spawn_app(Backend::Postgres).await else { return };
-    let app = std::sync::Arc::new(app);
     let (mut agent, _) = app.agent_ws(app.admin_token(), None).await;
     let url = app.state.settings.database_url();
     let database = url.rsplit('/').next().expect("database name").to_owned();
+    // The sockets are open before the cuts (one opening during a cut may be dropped,
+    // and its client reconnects); what is under test is sending through them.
+    let mut sockets = Vec::new();
+    for _ in 0..VISITORS {
+        sockets.push(app.visitor_ws(&app.new_visitor().await.token, None).await);
+    }
     let mut senders = Vec::new();
-    for v in 0..VISITORS {
-        let (app, visitor) = (app.clone(), app.new_visitor().await);
-        senders.push(tokio::spawn(async move { send_until_acked(&app, &visitor.token, v).await }));
+    for (v, ws) in sockets.into_iter().enumerate() {
+        senders.push(tokio::spawn(send_until_acked(ws, v)));
     }
     // Cut every connection of the server's database, a few times, while they send.
     let admin = sea_orm::Database::connect(&url).await.expect("connect");
