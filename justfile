@@ -74,6 +74,12 @@ smtp:
 test-tools:
     if ! python3 -c "import moto.server" 2>/dev/null; then pip install --quiet "moto[server]==5.2.1"; fi
 
+# Fuzz the REST API against its own OpenAPI document: schemathesis (pinned, from PyPI), every
+# check, positive and negative data, stateful; a debug server on a fresh SQLite; SECS at most.
+schemathesis SECS="150":
+    cargo build -p backend --bin natter
+    bash .ci/schemathesis.sh {{SECS}}
+
 # Formatting and lints, as CI checks them.
 lint:
     cargo fmt --all -- --check

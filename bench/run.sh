@@ -90,7 +90,7 @@ start() {
         DATA=${DATA:-$(mktemp -d -t natter-data.XXXXXX)}
         local db=
         if [ "$kind" = natter-pg ]; then fresh_pg; db=$PGURL; fi
-        env NATTER_BIND=127.0.0.1:$port NATTER_DATA_DIR="$DATA" NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 \
+        env NATTER_BIND=127.0.0.1:$port NATTER_DATA_DIR="$DATA" NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 NATTER_SOCKETS_PER_IP=0 \
             ${db:+DATABASE_URL=$db} "$@" taskset -c 0 "$NATTER" >"$OUT/$RUN-$kind.log" 2>&1 &
         PID=$!
         URL=http://127.0.0.1:$port
@@ -153,7 +153,7 @@ cluster() {
     local urls=()
     for n in 1 2 3; do
         mkdir -p "$DATA/$n"
-        env NATTER_BIND=127.0.0.1:1831$n NATTER_DATA_DIR="$DATA/$n" NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 \
+        env NATTER_BIND=127.0.0.1:1831$n NATTER_DATA_DIR="$DATA/$n" NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 NATTER_SOCKETS_PER_IP=0 \
             DATABASE_URL="$db" REDIS_URL="$REDIS" NATTER_REDIS_NAMESPACE=$ns NATTER_JWT_SECRET=bench-cluster-secret \
             taskset -c 0 "$NATTER" >"$OUT/cluster-$n.log" 2>&1 &
         PIDS+=("$!")
@@ -176,7 +176,7 @@ instructions() {
     command -v valgrind >/dev/null || { row 'instructions: valgrind is not installed'; return; }
     echo "[$(date +%T)] instructions per message (callgrind)" >&2
     DATA=$(mktemp -d -t natter-data.XXXXXX)
-    env NATTER_BIND=127.0.0.1:18304 NATTER_DATA_DIR="$DATA" NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 \
+    env NATTER_BIND=127.0.0.1:18304 NATTER_DATA_DIR="$DATA" NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 NATTER_SOCKETS_PER_IP=0 \
         valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$OUT/callgrind.out" \
         "$NATTER" >"$OUT/callgrind.log" 2>&1 &
     PID=$!

@@ -100,6 +100,12 @@ pub struct Settings {
     /// New visitor sessions (each makes a contact) allowed per IP address every 10 minutes; 0: no limit.
     #[arg(long, global = true, env = "NATTER_NEW_VISITORS_PER_IP", default_value_t = 100)]
     pub new_visitors_per_ip: u32,
+    /// WebSockets one visitor token may hold open at once (per node); 0: no limit.
+    #[arg(long, global = true, env = "NATTER_SOCKETS_PER_VISITOR", default_value_t = 8)]
+    pub sockets_per_visitor: usize,
+    /// WebSockets one IP address may hold open at once (per node); 0: no limit.
+    #[arg(long, global = true, env = "NATTER_SOCKETS_PER_IP", default_value_t = 1000)]
+    pub sockets_per_ip: usize,
     /// Days a visitor session may go unused before it ends (the widget then starts a new one).
     #[arg(long, env = "NATTER_VISITOR_SESSION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
     pub visitor_session_days: u32,
@@ -193,6 +199,8 @@ impl Settings {
             missed_after_secs: 30,
             max_upload_bytes: shared::limits::DEFAULT_MAX_UPLOAD_BYTES,
             new_visitors_per_ip: 100,
+            sockets_per_visitor: 8,
+            sockets_per_ip: 1000,
             visitor_session_days: 90,
             allowed_origins: Vec::new(),
             web_dir: PathBuf::from("./dist/inbox"),

@@ -51,6 +51,9 @@ pub enum ApiError {
     /// 413 `file_too_large`: a file is over the limit (bytes).
     #[error("a file is larger than the limit of {0} bytes")]
     FileTooLarge(u64),
+    /// 405 `method_not_allowed`, with the methods the path has.
+    #[error("this path does not take this method; it takes {0}")]
+    MethodNotAllowed(String),
     /// 415 `unsupported_media_type`.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -88,6 +91,7 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::FileTooLarge(_) => ErrorCode::FileTooLarge,
+            Self::MethodNotAllowed(_) => ErrorCode::MethodNotAllowed,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::ResyncRequired(_) => ErrorCode::ResyncRequired,
@@ -112,8 +116,23 @@ impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => Self::Conflict("already exists".into()),
+            // An update whose row was deleted meanwhile: the row is gone.
+            _ if matches!(err, DbErr::RecordNotUpdated) => Self::NotFound,
+            // A lost or refused connection: retryable, not a failure of the request.
+            _ if connection_lost(&err) => {
+                tracing::warn!(error = %err, "database connection lost; the caller may retry");
+                Self::Unavailable
+            }
             _ => Self::Internal(err.into()),
         }
+    }
+}
+
+/// Whether the database connection failed (rather than the statement).
+fn connection_lost(err: &DbErr) -> bool {
+    matches!(err, DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) || {
+        let text = err.to_string().to_lowercase();
+        ["connection", "57p01", "broken pipe", "pool timed out"].iter().any(|sign| text.contains(sign))
     }
 }
 
@@ -127,8 +146,14 @@ impl ResponseError for ApiError {
             tracing::error!(error = format!("{cause:#}"), "request failed");
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let Self::RateLimited(secs) = self {
-            response.insert_header((header::RETRY_AFTER, secs.to_string()));
+        match self {
+            Self::RateLimited(secs) => {
+                response.insert_header((header::RETRY_AFTER, secs.to_string()));
+            }
+            Self::MethodNotAllowed(allow) => {
+                response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            _ => {}
         }
         response.json(ErrorBody { error: ErrorDetail { code: self.code(), message: self.to_string() } })
     }
@@ -154,4 +179,17 @@ pub fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) ->
 /// A malformed query string.
 pub fn query_error(err: actix_web::error::QueryPayloadError, _: &actix_web::HttpRequest) -> actix_web::Error {
     ApiError::Malformed(format!("invalid query: {err}")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vanished_rows_are_not_found_and_lost_connections_retryable() {
+        assert!(matches!(ApiError::from(DbErr::RecordNotUpdated), ApiError::NotFound));
+        let lost = DbErr::Conn(sea_orm::RuntimeErr::Internal("connection reset".into()));
+        assert!(matches!(ApiError::from(lost), ApiError::Unavailable));
+        assert!(matches!(ApiError::from(DbErr::Custom("bad".into())), ApiError::Internal(_)));
+    }
 }

@@ -9,7 +9,7 @@ use crate::config::{LogFormat, Settings};
 use crate::db::Db;
 use crate::domain::sessions;
 use crate::metrics::Metrics;
-use crate::realtime::Hub;
+use crate::realtime::{Hub, SocketCaps};
 use crate::state::AppState;
 use crate::storage::Storage;
 use actix_web::dev::Server;
@@ -83,6 +83,7 @@ impl Application {
         crate::webhooks::spawn(state.clone());
         crate::mail::replies::spawn(state.clone());
         let hub = web::Data::new(Hub::start(&state.bus));
+        let caps = web::Data::new(SocketCaps::new(state.settings.sockets_per_visitor, state.settings.sockets_per_ip));
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
@@ -90,6 +91,9 @@ impl Application {
             App::new()
                 .app_data(data.clone())
                 .app_data(hub.clone())
+                .app_data(caps.clone())
+                .wrap(from_fn(crate::routes::input::check_queries))
+                .wrap(from_fn(crate::routes::security_headers::security_headers))
                 .wrap(Compress::default())
                 .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
                 .wrap(from_fn(crate::telemetry::trace_requests))

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// 413: an uploaded file is larger than the limit.
     FileTooLarge,
+    /// 405: the path exists but not with this method (see the `Allow` header).
+    MethodNotAllowed,
     /// 415: the request's content type is not accepted here.
     UnsupportedMediaType,
     /// 429: too many attempts; retry after the `Retry-After` header.
@@ -67,6 +69,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::FileTooLarge => "file_too_large",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited => "rate_limited",
             Self::ResyncRequired => "resync_required",
@@ -86,6 +89,7 @@ impl ErrorCode {
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge | Self::FileTooLarge => 413,
+            Self::MethodNotAllowed => 405,
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
             Self::ResyncRequired => 410,
@@ -133,6 +137,7 @@ mod tests {
             ErrorCode::Conflict,
             ErrorCode::PayloadTooLarge,
             ErrorCode::FileTooLarge,
+            ErrorCode::MethodNotAllowed,
             ErrorCode::UnsupportedMediaType,
             ErrorCode::RateLimited,
             ErrorCode::ResyncRequired,

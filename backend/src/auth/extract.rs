@@ -181,8 +181,8 @@ impl FromRequest for Caller {
     type Error = actix_web::Error;
     type Future = Fut<Self>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { Ok(resolve(&req).await?) })
+        let request = req.clone();
+        Box::pin(super::gate::guard::<_, actix_web::Error, _>(req, async move { Ok(resolve(&request).await?) }))
     }
 }
 
@@ -190,13 +190,13 @@ impl FromRequest for CurrentAgent {
     type Error = actix_web::Error;
     type Future = Fut<Self>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            match resolve(&req).await? {
+        let request = req.clone();
+        Box::pin(super::gate::guard::<_, actix_web::Error, _>(req, async move {
+            match resolve(&request).await? {
                 Caller::Agent(agent) => Ok(agent),
                 Caller::Visitor(_) => Err(ApiError::Forbidden.into()),
             }
-        })
+        }))
     }
 }
 
@@ -205,11 +205,12 @@ impl FromRequest for Admin {
     type Future = Fut<Self>;
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let agent = CurrentAgent::from_request(req, payload);
-        Box::pin(async move {
+        // A gate of its own: the body waits for the role check too.
+        Box::pin(super::gate::guard::<_, actix_web::Error, _>(req, async move {
             let agent = agent.await?;
             agent.require_admin()?;
             Ok(Admin(agent))
-        })
+        }))
     }
 }
 
@@ -217,12 +218,12 @@ impl FromRequest for CurrentVisitor {
     type Error = actix_web::Error;
     type Future = Fut<Self>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            match resolve(&req).await? {
+        let request = req.clone();
+        Box::pin(super::gate::guard::<_, actix_web::Error, _>(req, async move {
+            match resolve(&request).await? {
                 Caller::Visitor(visitor) => Ok(visitor),
                 Caller::Agent(_) => Err(ApiError::Forbidden.into()),
             }
-        })
+        }))
     }
 }

@@ -2,6 +2,7 @@
 //! (opaque tokens). Every token is sent as `Authorization: Bearer <token>`.
 
 pub mod extract;
+pub mod gate;
 pub mod password;
 pub mod visitor_token;
 

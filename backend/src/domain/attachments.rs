@@ -59,6 +59,17 @@ pub async fn for_messages(state: &AppState, message_ids: Vec<Uuid>) -> ApiResult
     Ok(by_message)
 }
 
+/// A body that is not multipart at all is 415; a broken multipart body is 400.
+fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
+    use actix_multipart::MultipartError as E;
+    match e {
+        E::ContentTypeMissing | E::ContentTypeParse | E::ContentTypeIncompatible => {
+            ApiError::UnsupportedMediaType("expected Content-Type: multipart/form-data".into())
+        }
+        other => ApiError::Malformed(format!("invalid multipart body: {other}")),
+    }
+}
+
 /// A file name safe to store and to put in a header.
 fn clean_filename(name: Option<&str>) -> String {
     let name = name.unwrap_or("file");
@@ -74,13 +85,13 @@ pub async fn upload(state: &AppState, uploader: Uuid, mut payload: Multipart) ->
     let max = state.settings.max_upload_bytes;
     let mut received: Vec<(String, Bytes)> = Vec::new();
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| ApiError::Malformed(format!("invalid multipart body: {e}")))?;
+        let mut field = field.map_err(multipart_error)?;
         let Some(filename) =
             field.content_disposition().and_then(|d| d.get_filename()).map(|f| clean_filename(Some(f)))
         else {
             // Not a file field: drain and ignore.
             while let Some(chunk) = field.next().await {
-                chunk.map_err(|e| ApiError::Malformed(format!("invalid multipart body: {e}")))?;
+                chunk.map_err(multipart_error)?;
             }
             continue;
         };
@@ -89,7 +100,7 @@ pub async fn upload(state: &AppState, uploader: Uuid, mut payload: Multipart) ->
         }
         let mut buffer = BytesMut::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| ApiError::Malformed(format!("invalid multipart body: {e}")))?;
+            let chunk = chunk.map_err(multipart_error)?;
             if (buffer.len() + chunk.len()) as u64 > max {
                 return Err(ApiError::FileTooLarge(max));
             }

@@ -49,7 +49,7 @@ pub fn verify(secret: &str, input: &IdentifyVisitor, now: Timestamp) -> ApiResul
 
 /// Verifies the identity and returns a token for the user's contact; the token
 /// the call was made with ends.
-#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id), err)]
+#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id), err(level = "debug"))]
 pub async fn identify(state: &AppState, me: &CurrentVisitor, input: IdentifyVisitor) -> ApiResult<IdentifiedVisitor> {
     let user_id = validate::required("user_id", &input.user_id)?;
     let settings = widget_settings::load(state).await?;

@@ -72,7 +72,10 @@ pub async fn list(state: &AppState, query: SavedRepliesQuery) -> ApiResult<Page<
     let limit = validate::page_size(query.limit);
     let mut select = saved_replies::Entity::find();
     if let Some(prefix) = query.prefix.as_deref().map(|p| p.trim_start_matches('/').to_lowercase()) {
-        select = select.filter(saved_replies::Column::Shortcut.starts_with(prefix));
+        // `%` and `_` in a prefix are themselves, not wildcards.
+        let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = sea_orm::sea_query::LikeExpr::new(format!("{escaped}%")).escape('\\');
+        select = select.filter(saved_replies::Column::Shortcut.like(pattern));
     }
     if let Some(after) = &query.cursor {
         select = select.filter(saved_replies::Column::Shortcut.gt(after.clone()));

@@ -53,7 +53,7 @@ pub async fn create(db: &impl ConnectionTrait, contact: Uuid, now: Timestamp) ->
 }
 
 /// Starts an anonymous visitor: the site key must be the workspace's.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn start(state: &AppState, input: StartSession, browser: Option<String>) -> ApiResult<WidgetSession> {
     widget_settings::check_site_key(state, &input.site_key).await?;
     let page = validate::page_url("page_url", input.page_url.as_deref())?;
@@ -66,7 +66,7 @@ pub async fn start(state: &AppState, input: StartSession, browser: Option<String
 }
 
 /// Ends the caller's session: its token stops working at once.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn end(state: &AppState, me: &CurrentVisitor) -> ApiResult<()> {
     let txn = state.db.write().await?;
     visitor_sessions::Entity::delete_by_id(me.session_id).exec(&*txn).await?;

@@ -163,7 +163,7 @@ pub async fn update(state: &AppState, input: UpdateWidgetSettings) -> ApiResult<
 
 /// Gives the widget a new identity secret: signatures made with the old one stop
 /// verifying at once.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn rotate_identity_secret(state: &AppState) -> ApiResult<WidgetSettings> {
     let mut model = load(state).await?.into_active_model();
     model.identity_secret = Set(secrets::generate(IDENTITY_SECRET_PREFIX));

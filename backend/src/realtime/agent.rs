@@ -1,6 +1,7 @@
 //! An agent's socket: every logged event with the agent's own dots, typing and
 //! presence; sends, typing and reads from the agent.
 
+use super::caps::SocketCaps;
 use super::handshake::{authenticate, upgrade};
 use super::hub::{Hub, Member};
 use super::outbox::{Gone, Outbox};
@@ -26,10 +27,12 @@ use shared::{ContactId, ConversationId, Dot, ErrorCode};
 use std::collections::HashMap;
 
 /// Open an agent's WebSocket (subprotocols `natter.v1`, `bearer.<token>`; `?after=<seq>` to resume).
-#[utoipa::path(tag = "realtime", params(("after" = Option<i64>, Query, description = "Resume after this sequence")), responses(
+#[utoipa::path(tag = "realtime", operation_id = "agent_socket", params(("after" = Option<i64>, Query, description = "Resume after this sequence")), responses(
     (status = 101, description = "Switching to the WebSocket protocol"),
     (status = 401, body = shared::ErrorBody, description = "`unauthorized`, `token_expired`: no or bad `bearer.<token>` subprotocol"),
     (status = 403, body = shared::ErrorBody, description = "`forbidden`: foreign Origin, or not an agent"),
+    (status = 400, body = shared::ErrorBody, description = "`malformed_request`: not a WebSocket upgrade, or a bad `after`"),
+    (status = 429, body = shared::ErrorBody, description = "`rate_limited`: too many sockets open for this token or address"),
 ))]
 #[get("/api/v1/ws/agent")]
 pub async fn connect(
@@ -37,13 +40,16 @@ pub async fn connect(
     body: web::Payload,
     state: web::Data<AppState>,
     hub: web::Data<Hub>,
+    caps: web::Data<SocketCaps>,
     query: web::Query<ResumeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Caller::Agent(me) = authenticate(&req, &state).await? else { return Err(ApiError::Forbidden) };
-    let (response, socket, stream) = upgrade(&req, body)?;
+    let ticket = caps.admit(req.peer_addr().map(|a| a.ip()), None)?;
+    let (response, socket, stream) = upgrade(&req, body).await?;
     let (state, hub) = (state.get_ref().clone(), hub.get_ref().clone());
     let after = query.after;
     actix_web::rt::spawn(async move {
+        let _ticket = ticket;
         let membership = hub.join(Member::Agent(me.agent_id)).await;
         let _open = state.metrics.socket_opened(SocketKind::Agent);
         let agent = me.agent_id;

@@ -5,6 +5,8 @@
 //! the bus to the [`hub`], which hands each socket what concerns it.
 
 pub mod agent;
+mod caps;
+pub mod frame_guard;
 mod handshake;
 pub mod hub;
 mod outbox;
@@ -13,6 +15,7 @@ mod session;
 pub mod visitor;
 
 use actix_web::web;
+pub use caps::SocketCaps;
 pub use hub::Hub;
 
 /// Registers the WebSocket endpoints.

@@ -58,3 +58,39 @@ async fn bounded<E>(send: impl Future<Output = Result<(), E>>) -> Result<(), Gon
         _ => Err(Gone),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::FromRequest;
+    use actix_web::http::header;
+
+    /// A session whose client never reads: nothing drains its queue (the
+    /// response, which would, is kept but never polled).
+    async fn unread_session() -> (actix_web::HttpResponse, Session) {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::UPGRADE, "websocket"))
+            .insert_header((header::CONNECTION, "upgrade"))
+            .insert_header((header::SEC_WEBSOCKET_VERSION, "13"))
+            .insert_header((header::SEC_WEBSOCKET_KEY, "x3JJHMbDL1EzLkh9GBhXDw=="))
+            .to_http_request();
+        let body = actix_web::web::Payload::from_request(&req, &mut actix_web::dev::Payload::None).await.unwrap();
+        let (response, session, _stream) = actix_ws::handle(&req, body).unwrap();
+        (response, session)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_kind_of_send_gives_up_on_a_client_that_never_reads() {
+        let (_response, session) = unread_session().await;
+        let mut out = Outbox::new(session);
+        let started = tokio::time::Instant::now();
+        let mut sent = 0;
+        while out.pong(b"p").await.is_ok() {
+            sent += 1;
+            assert!(sent < 1000, "the queue never filled");
+        }
+        assert!(started.elapsed() >= SEND_TIMEOUT, "gave up only after the send timeout");
+        assert!(out.ping().await.is_err());
+        assert!(out.send_text("x".into()).await.is_err());
+    }
+}

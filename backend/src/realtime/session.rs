@@ -3,6 +3,7 @@
 //! and shutdown. Agents' and visitors' sessions supply only their own handling
 //! ([`Handler`]).
 
+use super::frame_guard::is_oversized;
 use super::hub::{Item, Membership};
 use super::outbox::{Gone, Outbox};
 use super::rate::{RateLimit, Verdict};
@@ -139,7 +140,7 @@ async fn inbound<H: Handler>(
 ) -> Result<Option<End>, Gone> {
     let message = match message {
         None | Some(Ok(AggregatedMessage::Close(_))) => return Ok(Some(End::Close(CloseCode::Normal, "bye"))),
-        Some(Err(ProtocolError::Overflow)) => return Ok(Some(End::Close(CloseCode::Size, "frame too large"))),
+        Some(Err(e)) if is_oversized(&e) => return Ok(Some(End::Close(CloseCode::Size, "frame too large"))),
         Some(Err(_)) => return Ok(Some(End::Close(CloseCode::Protocol, "protocol error"))),
         Some(Ok(message)) => message,
     };

@@ -2,6 +2,7 @@
 //! comments or notes), agent typing, whether the team is online; sends, typing
 //! and page changes from the widget.
 
+use super::caps::SocketCaps;
 use super::handshake::{authenticate, upgrade};
 use super::hub::{Hub, Member};
 use super::outbox::{Gone, Outbox};
@@ -26,7 +27,7 @@ use std::collections::HashMap;
 
 /// Open a visitor's WebSocket (subprotocols `natter.v1`, `bearer.<visitor token>`;
 /// `?after=<seq>` to resume, `?page=<url>` for the current page).
-#[utoipa::path(tag = "realtime", params(
+#[utoipa::path(tag = "realtime", operation_id = "visitor_socket", params(
     ("after" = Option<i64>, Query, description = "Resume after this sequence"),
     ("page" = Option<String>, Query, description = "The page the visitor is on (http or https)"),
 ), responses(
@@ -34,6 +35,8 @@ use std::collections::HashMap;
     (status = 401, body = shared::ErrorBody, description = "`unauthorized`, `session_expired`: no or bad `bearer.<token>` subprotocol"),
     (status = 403, body = shared::ErrorBody, description = "`forbidden`: foreign Origin, or not a visitor"),
     (status = 422, body = shared::ErrorBody, description = "`validation_failed`: a page that is not an http(s) URL"),
+    (status = 400, body = shared::ErrorBody, description = "`malformed_request`: not a WebSocket upgrade, or a bad `after`"),
+    (status = 429, body = shared::ErrorBody, description = "`rate_limited`: too many sockets open for this token or address"),
 ))]
 #[get("/api/v1/ws/visitor")]
 pub async fn connect(
@@ -41,14 +44,17 @@ pub async fn connect(
     body: web::Payload,
     state: web::Data<AppState>,
     hub: web::Data<Hub>,
+    caps: web::Data<SocketCaps>,
     query: web::Query<ResumeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Caller::Visitor(me) = authenticate(&req, &state).await? else { return Err(ApiError::Forbidden) };
+    let ticket = caps.admit(req.peer_addr().map(|a| a.ip()), Some(me.session_id))?;
     let page = validate::page_url("page", query.page.as_deref())?;
-    let (response, socket, stream) = upgrade(&req, body)?;
+    let (response, socket, stream) = upgrade(&req, body).await?;
     let (state, hub) = (state.get_ref().clone(), hub.get_ref().clone());
     let after = query.after;
     actix_web::rt::spawn(async move {
+        let _ticket = ticket;
         let _open = state.metrics.socket_opened(SocketKind::Visitor);
         let contact = ContactId(me.contact.id);
         let membership = hub.join(Member::Visitor(contact)).await;

@@ -1,4 +1,5 @@
 use super::PageQuery;
+use super::input::Json;
 use crate::auth::{Admin, CurrentAgent};
 use crate::domain::{team, validate};
 use crate::error::ApiResult;
@@ -38,7 +39,7 @@ async fn list(
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[post("/api/v1/agents")]
-async fn create(state: web::Data<AppState>, _admin: Admin, body: web::Json<CreateAgent>) -> ApiResult<HttpResponse> {
+async fn create(state: web::Data<AppState>, _admin: Admin, body: Json<CreateAgent>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(team::create_agent(&state, body.into_inner()).await?))
 }
 
@@ -69,7 +70,7 @@ async fn update(
     state: web::Data<AppState>,
     _admin: Admin,
     id: web::Path<AgentId>,
-    body: web::Json<UpdateAgent>,
+    body: Json<UpdateAgent>,
 ) -> ApiResult<web::Json<Agent>> {
     Ok(web::Json(team::update_agent(&state, *id, body.into_inner()).await?))
 }

@@ -14,7 +14,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Upload one or several files (multipart/form-data, up to the size limit each);
 /// attach them by id when posting a message.
-#[utoipa::path(tag = "attachments", security(("agent_token" = [])), request_body(content_type = "multipart/form-data", content = String), responses(
+#[utoipa::path(tag = "attachments", security(("agent_token" = [])), request_body(content_type = "multipart/form-data", content = super::openapi::UploadForm), responses(
     (status = 201, body = Uploaded),
     (status = 400, body = ErrorBody, description = "`malformed_request`: not a multipart body"),
     (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
@@ -32,7 +32,9 @@ async fn upload(state: web::Data<AppState>, me: CurrentAgent, payload: Multipart
 /// Download a file: agents, and the visitor whose conversation it belongs to.
 /// Images are shown inline; everything else is a download; never sniffed.
 #[utoipa::path(tag = "attachments", security(("agent_token" = []), ("visitor_token" = [])), params(("id" = AttachmentId, Path)), responses(
-    (status = 200, description = "The file", content_type = "application/octet-stream"),
+    (status = 200, description = "The file: images that browsers show inline with their type, anything else as a download", content(
+        ("application/octet-stream"), ("image/png"), ("image/jpeg"), ("image/gif"), ("image/webp"),
+    )),
     (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
     (status = 404, body = ErrorBody, description = "`not_found` (also for files of other visitors)"),
 ))]

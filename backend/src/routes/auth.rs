@@ -1,3 +1,4 @@
+use super::input::Json;
 use crate::auth::CurrentAgent;
 use crate::domain::sessions;
 use crate::error::ApiResult;
@@ -21,7 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenPair>> {
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     Ok(web::Json(sessions::login(&state, body.into_inner(), &ip).await?))
@@ -34,7 +35,7 @@ async fn login(
     (status = 401, body = ErrorBody, description = "`unauthorized`: unknown, revoked or expired refresh token"),
 ))]
 #[post("/api/v1/auth/refresh")]
-async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> ApiResult<web::Json<TokenPair>> {
+async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<web::Json<TokenPair>> {
     Ok(web::Json(sessions::refresh(&state, &body.refresh_token).await?))
 }
 
@@ -70,10 +71,6 @@ async fn get_me(state: web::Data<AppState>, me: CurrentAgent) -> ApiResult<web::
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[patch("/api/v1/me")]
-async fn update_me(
-    state: web::Data<AppState>,
-    me: CurrentAgent,
-    body: web::Json<UpdateMe>,
-) -> ApiResult<web::Json<Agent>> {
+async fn update_me(state: web::Data<AppState>, me: CurrentAgent, body: Json<UpdateMe>) -> ApiResult<web::Json<Agent>> {
     Ok(web::Json(sessions::update_me(&state, &me, body.into_inner()).await?))
 }

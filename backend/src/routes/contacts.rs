@@ -1,3 +1,4 @@
+use super::input::Json;
 use crate::auth::CurrentAgent;
 use crate::domain::contacts::{self, ContactsQuery};
 use crate::error::ApiResult;
@@ -35,11 +36,7 @@ async fn list(
     (status = 422, body = ErrorBody, description = "`validation_failed`: bad email or phone, attribute limits"),
 ))]
 #[post("/api/v1/contacts")]
-async fn create(
-    state: web::Data<AppState>,
-    _me: CurrentAgent,
-    body: web::Json<CreateContact>,
-) -> ApiResult<HttpResponse> {
+async fn create(state: web::Data<AppState>, _me: CurrentAgent, body: Json<CreateContact>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(contacts::create(&state, body.into_inner()).await?))
 }
 
@@ -74,7 +71,7 @@ async fn update(
     state: web::Data<AppState>,
     _me: CurrentAgent,
     id: web::Path<ContactId>,
-    body: web::Json<UpdateContact>,
+    body: Json<UpdateContact>,
 ) -> ApiResult<web::Json<Contact>> {
     Ok(web::Json(contacts::update(&state, *id, body.into_inner()).await?))
 }

@@ -1,3 +1,4 @@
+use super::input::Json;
 use crate::auth::CurrentAgent;
 use crate::domain::conversations::{self as convs, ListQuery};
 use crate::domain::{contacts, conversation_actions as actions};
@@ -47,7 +48,7 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     me: CurrentAgent,
-    body: web::Json<CreateConversation>,
+    body: Json<CreateConversation>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(actions::create(&state, &me, body.contact_id).await?))
 }
@@ -133,7 +134,7 @@ async fn assign(
     state: web::Data<AppState>,
     me: CurrentAgent,
     id: web::Path<ConversationId>,
-    body: web::Json<AssignRequest>,
+    body: Json<AssignRequest>,
 ) -> ApiResult<web::Json<Conversation>> {
     Ok(web::Json(actions::assign(&state, &me, *id, body.into_inner()).await?))
 }

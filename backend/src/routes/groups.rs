@@ -1,4 +1,5 @@
 use super::PageQuery;
+use super::input::Json;
 use crate::auth::{Admin, CurrentAgent};
 use crate::domain::{team, validate};
 use crate::error::ApiResult;
@@ -38,7 +39,7 @@ async fn list(
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[post("/api/v1/groups")]
-async fn create(state: web::Data<AppState>, _admin: Admin, body: web::Json<GroupInput>) -> ApiResult<HttpResponse> {
+async fn create(state: web::Data<AppState>, _admin: Admin, body: Json<GroupInput>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(team::create_group(&state, &body.name).await?))
 }
 
@@ -69,7 +70,7 @@ async fn rename(
     state: web::Data<AppState>,
     _admin: Admin,
     id: web::Path<GroupId>,
-    body: web::Json<GroupInput>,
+    body: Json<GroupInput>,
 ) -> ApiResult<web::Json<Group>> {
     Ok(web::Json(team::rename_group(&state, *id, &body.name).await?))
 }
@@ -101,7 +102,7 @@ async fn members(
     state: web::Data<AppState>,
     _admin: Admin,
     id: web::Path<GroupId>,
-    body: web::Json<SetMembers>,
+    body: Json<SetMembers>,
 ) -> ApiResult<web::Json<Group>> {
     Ok(web::Json(team::set_members(&state, *id, body.into_inner().agent_ids).await?))
 }

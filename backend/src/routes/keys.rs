@@ -1,4 +1,5 @@
 use super::PageQuery;
+use super::input::Json;
 use crate::auth::Admin;
 use crate::domain::{api_keys, validate};
 use crate::error::ApiResult;
@@ -36,7 +37,7 @@ async fn list(
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[post("/api/v1/api-keys")]
-async fn create(state: web::Data<AppState>, _admin: Admin, body: web::Json<CreateApiKey>) -> ApiResult<HttpResponse> {
+async fn create(state: web::Data<AppState>, _admin: Admin, body: Json<CreateApiKey>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(api_keys::create(&state, body.into_inner()).await?))
 }
 

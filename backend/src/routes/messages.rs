@@ -1,3 +1,4 @@
+use super::input::Json;
 use crate::auth::CurrentAgent;
 use crate::domain::conversation_actions as actions;
 use crate::domain::messages::{self as msgs, MessagesQuery};
@@ -47,7 +48,7 @@ async fn create(
     state: web::Data<AppState>,
     me: CurrentAgent,
     id: web::Path<ConversationId>,
-    body: web::Json<PostMessage>,
+    body: Json<PostMessage>,
 ) -> ApiResult<HttpResponse> {
     let (message, created) = actions::post(&state, &me, *id, body.into_inner()).await?;
     Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(message))

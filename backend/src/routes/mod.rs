@@ -10,13 +10,16 @@ mod email;
 mod events;
 mod groups;
 mod health;
+pub mod input;
 mod keys;
 mod messages;
 mod metrics;
 pub mod openapi;
+mod openapi_fixes;
 mod pages;
 mod saved_replies;
 mod webhooks;
+pub mod security_headers;
 mod widget;
 mod widget_settings;
 

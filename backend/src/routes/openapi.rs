@@ -1,10 +1,12 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
+use super::openapi_fixes::Corrections;
 use super::{
     agents, attachments, auth, contacts, conversations, email, events, groups, health, keys, messages, metrics,
     saved_replies, webhooks, widget, widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
+use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -40,7 +42,7 @@ impl Modify for Security {
     info(title = "Natter API", description = "Self-hosted real-time customer live chat. Errors are \
         `{\"error\": {\"code\", \"message\"}}` with a stable code (see the ErrorCode schema). \
         A rendered version of this document is served at `/api/docs/`."),
-    modifiers(&Security),
+    modifiers(&Security, &Corrections),
     paths(
         health::healthz, health::readyz, metrics::metrics, openapi_json,
         auth::login, auth::refresh, auth::logout, auth::get_me, auth::update_me,
@@ -63,7 +65,7 @@ impl Modify for Security {
         widget_settings::update_settings, widget_settings::rotate_identity_secret, widget_settings::identify,
         crate::realtime::agent::connect, crate::realtime::visitor::connect,
     ),
-    components(schemas(shared::ErrorCode, shared::events::Event)),
+    components(schemas(shared::ErrorCode, shared::events::Event, shared::api::ConversationFilter, UploadForm)),
     tags((name = "webhooks", description = "Webhooks POST `{\"id\", \"event\", \"seq\", \"created_at\", \"data\"}` \
         (`data`: the Event schema) with the headers `Natter-Delivery` (the same on retries), `Natter-Event` and \
         `Natter-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" under the endpoint's secret>`. \
@@ -78,9 +80,66 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(openapi_json);
 }
 
+/// A multipart upload: one or several parts named `file`, each with a file name.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// A file (repeat the part for several).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The document, built once.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(ApiDoc::openapi)
+}
+
 /// This document.
-#[utoipa::path(tag = "health", responses((status = 200, description = "The OpenAPI 3 document")))]
+#[utoipa::path(tag = "health", operation_id = "get_openapi", responses((status = 200, description = "The OpenAPI 3 document")))]
 #[get("/api/v1/openapi.json")]
 async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(document())
+}
+
+/// The methods the document gives `path` (by its templates), comma-separated;
+/// `None` when no path of the API matches.
+pub fn allowed_methods(path: &str) -> Option<String> {
+    let item = document().paths.paths.iter().find(|(template, _)| matches_template(template, path))?.1;
+    let methods = [
+        ("GET", &item.get),
+        ("PUT", &item.put),
+        ("POST", &item.post),
+        ("DELETE", &item.delete),
+        ("PATCH", &item.patch),
+    ];
+    let allowed: Vec<&str> = methods.iter().filter(|(_, op)| op.is_some()).map(|(m, _)| *m).collect();
+    Some(allowed.join(", "))
+}
+
+/// Whether `path` fits `template` (`/a/{id}/b`: one segment per `{…}`).
+fn matches_template(template: &str, path: &str) -> bool {
+    let (mut t, mut p) = (template.split('/'), path.split('/'));
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(t), Some(p)) if t.starts_with('{') && !p.is_empty() => {}
+            (Some(t), Some(p)) if t == p => {}
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_their_templates() {
+        assert!(matches_template("/api/v1/contacts/{id}", "/api/v1/contacts/abc"));
+        assert!(!matches_template("/api/v1/contacts/{id}", "/api/v1/contacts/"));
+        assert!(!matches_template("/api/v1/contacts/{id}", "/api/v1/contacts/a/b"));
+        assert_eq!(allowed_methods("/api/v1/contacts").as_deref(), Some("GET, POST"));
+        assert_eq!(allowed_methods("/api/v1/nope"), None);
+    }
 }

@@ -1,13 +1,14 @@
 //! The agent inbox's files: hashed assets cached for a year, and `index.html`
-//! (never cached) for every other page path, so the app's own router decides.
-//! Assets are compressed once, at build time (`name.br`, `name.gz` beside
-//! `name`): each request only picks the variant its `Accept-Encoding` allows.
+//! (never cached, under a strict Content-Security-Policy) for every other page
+//! path, so the app's own router decides. Assets are compressed once, at build
+//! time (`name.br`, `name.gz` beside `name`): each request only picks the variant
+//! its `Accept-Encoding` allows.
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_files::NamedFile;
 use actix_web::http::Method;
-use actix_web::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, ContentEncoding, HeaderValue, VARY};
+use actix_web::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_SECURITY_POLICY, ContentEncoding, HeaderValue, VARY};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// Serves `/assets/{file}` from `<web dir>/assets`.
@@ -65,17 +66,23 @@ pub(super) fn preferred_encodings(accept_encoding: &str) -> Vec<(ContentEncoding
         .collect()
 }
 
-/// Any other path: the app for page loads, a JSON 404 for the API and the rest.
+/// Any other path: the app for page loads; a JSON 405 for a path of the API
+/// with a method it doesn't take; a JSON 404 for the rest.
 pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let page = req.method() == Method::GET && is_page_path(req.path());
     if !page {
-        return Err(ApiError::NotFound);
+        return Err(match super::openapi::allowed_methods(req.path()) {
+            Some(allow) => ApiError::MethodNotAllowed(allow),
+            None => ApiError::NotFound,
+        });
     }
     let index = state.settings.web_dir.join("index.html");
-    let file = open(index).await?;
-    let mut response = file.into_response(&req);
-    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    Ok(response)
+    let html = tokio::fs::read_to_string(index).await.map_err(|_| ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .insert_header((CONTENT_SECURITY_POLICY, super::security_headers::inbox_policy(&html)))
+        .body(html))
 }
 
 /// Whether `path` may be a page of the app. The API, the operational endpoints,

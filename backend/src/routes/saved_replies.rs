@@ -1,3 +1,4 @@
+use super::input::Json;
 use crate::auth::CurrentAgent;
 use crate::domain::saved_replies::{self as replies, SavedRepliesQuery};
 use crate::error::ApiResult;
@@ -35,11 +36,7 @@ async fn list(
     (status = 422, body = ErrorBody, description = "`validation_failed`"),
 ))]
 #[post("/api/v1/saved-replies")]
-async fn create(
-    state: web::Data<AppState>,
-    _me: CurrentAgent,
-    body: web::Json<SavedReplyInput>,
-) -> ApiResult<HttpResponse> {
+async fn create(state: web::Data<AppState>, _me: CurrentAgent, body: Json<SavedReplyInput>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(replies::create(&state, body.into_inner()).await?))
 }
 
@@ -74,7 +71,7 @@ async fn update(
     state: web::Data<AppState>,
     _me: CurrentAgent,
     id: web::Path<SavedReplyId>,
-    body: web::Json<SavedReplyInput>,
+    body: Json<SavedReplyInput>,
 ) -> ApiResult<web::Json<SavedReply>> {
     Ok(web::Json(replies::update(&state, *id, body.into_inner()).await?))
 }
@@ -105,7 +102,7 @@ async fn render(
     state: web::Data<AppState>,
     me: CurrentAgent,
     id: web::Path<SavedReplyId>,
-    body: web::Json<RenderSavedReply>,
+    body: Json<RenderSavedReply>,
 ) -> ApiResult<web::Json<RenderedSavedReply>> {
     Ok(web::Json(replies::render(&state, &me, *id, body.conversation_id).await?))
 }

@@ -1,3 +1,4 @@
+use super::input::Json;
 use crate::auth::CurrentVisitor;
 use crate::domain::{attachments, visitor_sessions, widget};
 use crate::error::{ApiError, ApiResult};
@@ -27,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 429, body = ErrorBody, description = "`rate_limited`: too many new visitors from this address"),
 ))]
 #[post("/api/v1/widget/sessions")]
-async fn start(state: web::Data<AppState>, req: HttpRequest, body: web::Json<StartSession>) -> ApiResult<HttpResponse> {
+async fn start(state: web::Data<AppState>, req: HttpRequest, body: Json<StartSession>) -> ApiResult<HttpResponse> {
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     if let Err(wait) = state.new_visitors.hit(&ip).await {
         state.metrics.rate_limited(Limit::NewVisitor);
@@ -74,14 +75,14 @@ async fn conversation(state: web::Data<AppState>, me: CurrentVisitor) -> ApiResu
 async fn post_message(
     state: web::Data<AppState>,
     me: CurrentVisitor,
-    body: web::Json<WidgetPostMessage>,
+    body: Json<WidgetPostMessage>,
 ) -> ApiResult<HttpResponse> {
     let (message, created) = widget::post(&state, &me, body.into_inner()).await?;
     Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(message))
 }
 
 /// Upload files as the visitor (multipart/form-data).
-#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body(content_type = "multipart/form-data", content = String), responses(
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body(content_type = "multipart/form-data", content = super::openapi::UploadForm), responses(
     (status = 201, body = Uploaded),
     (status = 400, body = ErrorBody, description = "`malformed_request`"),
     (status = 401, body = ErrorBody, description = "`unauthorized`"),
@@ -109,7 +110,7 @@ async fn upload(state: web::Data<AppState>, me: CurrentVisitor, payload: Multipa
 async fn contact(
     state: web::Data<AppState>,
     me: CurrentVisitor,
-    body: web::Json<WidgetContactUpdate>,
+    body: Json<WidgetContactUpdate>,
 ) -> ApiResult<web::Json<VisitorContact>> {
     Ok(web::Json(widget::update_contact(&state, &me, body.into_inner()).await?))
 }

@@ -2,6 +2,7 @@
 //! the allowed sites), its public configuration, admins' settings, and signed
 //! visitor identities.
 
+use super::input::Json;
 use crate::auth::{Admin, CurrentVisitor};
 use crate::domain::{identity, widget_origins, widget_settings};
 use crate::error::{ApiError, ApiResult};
@@ -147,7 +148,7 @@ async fn get_settings(state: web::Data<AppState>, _admin: Admin) -> ApiResult<we
 async fn update_settings(
     state: web::Data<AppState>,
     _admin: Admin,
-    body: web::Json<UpdateWidgetSettings>,
+    body: Json<UpdateWidgetSettings>,
 ) -> ApiResult<web::Json<WidgetSettings>> {
     Ok(web::Json(widget_settings::update(&state, body.into_inner()).await?))
 }
@@ -180,7 +181,7 @@ async fn rotate_identity_secret(state: web::Data<AppState>, _admin: Admin) -> Ap
 async fn identify(
     state: web::Data<AppState>,
     me: CurrentVisitor,
-    body: web::Json<IdentifyVisitor>,
+    body: Json<IdentifyVisitor>,
 ) -> ApiResult<web::Json<IdentifiedVisitor>> {
     Ok(web::Json(identity::identify(&state, &me, body.into_inner()).await?))
 }

@@ -352,23 +352,7 @@ pub enum Received<T> {
 impl Remote {
     /// Opens a socket at `path` with `token` in the subprotocol, or returns the HTTP status it was refused with.
     pub async fn ws(&self, path: &str, token: &str, origin: Option<&str>) -> Result<Ws, u16> {
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let url = format!("{}{path}", self.base.replace("http://", "ws://"));
-        let mut request = url.into_client_request().expect("request");
-        let protocols = format!("{}, {}{token}", shared::frames::PROTOCOL, shared::frames::BEARER_PROTOCOL_PREFIX);
-        request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("header"));
-        if let Some(origin) = origin {
-            request.headers_mut().insert("origin", origin.parse().expect("header"));
-        }
-        match tokio_tungstenite::connect_async(request).await {
-            Ok((stream, response)) => {
-                let protocol = response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok());
-                assert_eq!(protocol, Some(shared::frames::PROTOCOL));
-                Ok(Ws { stream })
-            }
-            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
-            Err(e) => panic!("connect failed: {e}"),
-        }
+        open_ws(&self.base, path, token, origin).await
     }
 
     /// An agent's socket, after its `ready` frame.
@@ -426,6 +410,28 @@ impl Remote {
     }
 }
 
+/// Opens a socket at `path` of the server at `base` with `token` in the
+/// subprotocol, or returns the HTTP status it was refused with.
+pub async fn open_ws(base: &str, path: &str, token: &str, origin: Option<&str>) -> Result<Ws, u16> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let url = format!("{}{path}", base.replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("request");
+    let protocols = format!("{}, {}{token}", shared::frames::PROTOCOL, shared::frames::BEARER_PROTOCOL_PREFIX);
+    request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("header"));
+    if let Some(origin) = origin {
+        request.headers_mut().insert("origin", origin.parse().expect("header"));
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((stream, response)) => {
+            let protocol = response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok());
+            assert_eq!(protocol, Some(shared::frames::PROTOCOL));
+            Ok(Ws { stream })
+        }
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+        Err(e) => panic!("connect failed: {e}"),
+    }
+}
+
 trait NextMessage {
     async fn next_message(&mut self) -> Option<tokio_tungstenite::tungstenite::Message>;
 }
@@ -443,6 +449,13 @@ impl Ws {
         self.send_text(serde_json::to_string(frame).expect("json")).await;
     }
 
+    /// Sends a frame as JSON; `false` if the connection is gone.
+    pub async fn try_send<T: Serialize>(&mut self, frame: &T) -> bool {
+        use futures_util::SinkExt;
+        let text = serde_json::to_string(frame).expect("json");
+        self.stream.send(tokio_tungstenite::tungstenite::Message::text(text)).await.is_ok()
+    }
+
     /// Sends raw text.
     pub async fn send_text(&mut self, text: String) {
         use futures_util::SinkExt;
@@ -453,6 +466,20 @@ impl Ws {
     pub async fn send_binary(&mut self, bytes: Vec<u8>) {
         use futures_util::SinkExt;
         let _ = self.stream.send(tokio_tungstenite::tungstenite::Message::binary(bytes)).await;
+    }
+
+    /// Writes raw bytes to the connection, under the WebSocket framing (for frames
+    /// a well-behaved client would never send).
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        use tokio::io::AsyncWriteExt;
+        let tokio_tungstenite::MaybeTlsStream::Plain(tcp) = self.stream.get_mut() else { panic!("plain TCP") };
+        let _ = tcp.write_all(bytes).await;
+    }
+
+    /// Sends a ping (control frame) with `payload`.
+    pub async fn send_ping(&mut self, payload: Vec<u8>) {
+        use futures_util::SinkExt;
+        let _ = self.stream.send(tokio_tungstenite::tungstenite::Message::Ping(payload.into())).await;
     }
 
     /// The next frame or the close, waiting at most [`FRAME_TIMEOUT`].

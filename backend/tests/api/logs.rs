@@ -85,4 +85,41 @@ async fn json_log_lines_carry_the_request_id() {
             break assert_eq!(line["status"], 401);
         }
     }
+
+    // Client errors are not warnings, and a line never holds a token or what a query searched for.
+    let answer = client
+        .get(format!("http://127.0.0.1:{port}/api/v1/contacts?q=jane.secret%40mail.example&limit=0"))
+        .bearer_auth("nv_leaky-token-value")
+        .header("x-request-id", "probe-1")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answer.status(), 400);
+    loop {
+        let line = next_line(&mut lines).await;
+        let text = line.to_string();
+        assert!(!text.contains("jane.secret") && !text.contains("leaky-token"), "{text}");
+        if request_id(&line) == Some("probe-1") && line["message"] == "request finished" {
+            assert_eq!(line["level"], "INFO");
+            break assert_eq!(line["status"], 400);
+        }
+    }
+    let wrong_key = serde_json::json!({"site_key": "ns_not-the-key"});
+    let answer = client
+        .post(format!("http://127.0.0.1:{port}/api/v1/widget/sessions"))
+        .header("x-request-id", "probe-2")
+        .json(&wrong_key)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answer.status(), 422);
+    loop {
+        let line = next_line(&mut lines).await;
+        if request_id(&line) == Some("probe-2") {
+            assert!(matches!(line["level"].as_str(), Some("INFO" | "DEBUG")), "{line}");
+            if line["message"] == "request finished" {
+                break;
+            }
+        }
+    }
 }
