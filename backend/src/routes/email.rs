@@ -1,3 +1,4 @@
+use super::input::Json;
 use crate::auth::secrets::constant_time_eq;
 use crate::auth::{Admin, CurrentAgent, CurrentVisitor};
 use crate::domain::{email, email_out, password_links};
@@ -65,7 +66,7 @@ async fn inbound(state: web::Data<AppState>, request: HttpRequest, mut body: web
     (status = 503, body = ErrorBody, description = "`email_disabled`"),
 ))]
 #[post("/api/v1/auth/password-reset")]
-async fn password_reset(state: web::Data<AppState>, body: web::Json<PasswordResetRequest>) -> ApiResult<HttpResponse> {
+async fn password_reset(state: web::Data<AppState>, body: Json<PasswordResetRequest>) -> ApiResult<HttpResponse> {
     password_links::request_reset(&state, body.into_inner()).await?;
     Ok(HttpResponse::Accepted().finish())
 }
@@ -78,7 +79,7 @@ async fn password_reset(state: web::Data<AppState>, body: web::Json<PasswordRese
     (status = 422, body = ErrorBody, description = "`validation_failed`: expired or used link, short password"),
 ))]
 #[post("/api/v1/auth/password")]
-async fn set_password(state: web::Data<AppState>, body: web::Json<SetPassword>) -> ApiResult<HttpResponse> {
+async fn set_password(state: web::Data<AppState>, body: Json<SetPassword>) -> ApiResult<HttpResponse> {
     password_links::set_password(&state, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -93,7 +94,7 @@ async fn set_password(state: web::Data<AppState>, body: web::Json<SetPassword>) 
     (status = 503, body = ErrorBody, description = "`email_disabled`"),
 ))]
 #[post("/api/v1/agents/invitations")]
-async fn invite(state: web::Data<AppState>, _admin: Admin, body: web::Json<InviteAgent>) -> ApiResult<HttpResponse> {
+async fn invite(state: web::Data<AppState>, _admin: Admin, body: Json<InviteAgent>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(password_links::invite(&state, body.into_inner()).await?))
 }
 
@@ -126,7 +127,7 @@ async fn email_reply(
     state: web::Data<AppState>,
     me: CurrentAgent,
     id: web::Path<ConversationId>,
-    body: web::Json<EmailReply>,
+    body: Json<EmailReply>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(email_out::email_reply(&state, &me, *id, body.into_inner()).await?))
 }

@@ -18,8 +18,8 @@ pub mod openapi;
 mod openapi_fixes;
 mod pages;
 mod saved_replies;
-mod webhooks;
 pub mod security_headers;
+mod webhooks;
 mod widget;
 mod widget_settings;
 

@@ -8,7 +8,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_files::NamedFile;
 use actix_web::http::Method;
-use actix_web::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_SECURITY_POLICY, ContentEncoding, HeaderValue, VARY};
+use actix_web::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_SECURITY_POLICY, ContentEncoding, HeaderValue, VARY,
+};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// Serves `/assets/{file}` from `<web dir>/assets`.

@@ -1,4 +1,5 @@
 use super::PageQuery;
+use super::input::Json;
 use crate::auth::Admin;
 use crate::domain::{validate, webhooks};
 use crate::error::ApiResult;
@@ -45,7 +46,7 @@ async fn list(
     (status = 422, body = ErrorBody, description = "`validation_failed`: bad or refused URL, unknown event"),
 ))]
 #[post("/api/v1/webhooks")]
-async fn create(state: web::Data<AppState>, _admin: Admin, body: web::Json<CreateWebhook>) -> ApiResult<HttpResponse> {
+async fn create(state: web::Data<AppState>, _admin: Admin, body: Json<CreateWebhook>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created().json(webhooks::create(&state, body.into_inner()).await?))
 }
 
@@ -76,7 +77,7 @@ async fn update(
     state: web::Data<AppState>,
     _admin: Admin,
     id: web::Path<WebhookId>,
-    body: web::Json<UpdateWebhook>,
+    body: Json<UpdateWebhook>,
 ) -> ApiResult<web::Json<Webhook>> {
     Ok(web::Json(webhooks::update(&state, *id, body.into_inner()).await?))
 }

@@ -8,12 +8,12 @@ use crate::domain::{identity, widget_origins, widget_settings};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentEncoding, HeaderValue};
-use std::sync::OnceLock;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use shared::ErrorBody;
 use shared::api::{
     ClientConfig, IdentifiedVisitor, IdentifyVisitor, UpdateWidgetSettings, WidgetConfig, WidgetSettings,
 };
+use std::sync::OnceLock;
 
 /// The loader, compiled in: it works even before the inbox is built.
 const LOADER: &str = include_str!("../../static/widget.js");

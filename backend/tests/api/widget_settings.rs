@@ -86,8 +86,7 @@ async fn config_and_frame_follow_settings(app: TestApp) {
     assert!(loader.bytes.len() < 10 * 1024, "the loader stays under 10 KB");
     // Compressed once, not per request: brotli or gzip as the client accepts, with `Vary`.
     for (accept, encoding) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
-        let packed =
-            app.send(app.request(Method::GET, "/widget.js", None).header("accept-encoding", accept)).await;
+        let packed = app.send(app.request(Method::GET, "/widget.js", None).header("accept-encoding", accept)).await;
         assert_eq!(packed.headers["content-encoding"], encoding);
         assert_eq!(packed.headers["vary"], "accept-encoding");
         let mut plain = Vec::new();
