@@ -42,11 +42,13 @@ TOKEN=$(curl -sf "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
     -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 KEY=$(curl -sf "$BASE/api/v1/api-keys" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
     -d '{"name":"schemathesis","role":"admin"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+# Email is off on this server (no SMTP), so its operations answer 503 `email_disabled` by
+# design; they are tested against a real SMTP server in the API suite instead.
 "$VENV/bin/schemathesis" run "$BASE/api/v1/openapi.json" \
     --checks all --mode all --phases examples,coverage,fuzzing,stateful \
     --exclude-checks positive_data_acceptance \
     --max-time "$SECS" --max-examples 30 --seed 1 --workers 1 --request-timeout 10 \
-    --exclude-path-regex '^/api/v1/ws/' \
+    --exclude-path-regex '^/api/v1/(ws/|inbound/email|agents/invitations|auth/password-reset|auth/set-password|conversations/[^/]+/email|widget/transcript)' \
     -H "Authorization: Bearer $KEY"
 # Client errors are never logged as errors (actix-http's own parse errors aside).
 if grep '"level":"ERROR"' "$LOG" | grep -q '"target":"backend'; then
