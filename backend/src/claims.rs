@@ -89,3 +89,20 @@ fn write_private(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
     options.open(path)?.write_all(contents.as_bytes())?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    #[test]
+    fn several_nodes_need_a_shared_secret() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut settings = Settings::for_data_dir(dir.path().to_path_buf());
+        settings.redis_url = Some(Secret("redis://127.0.0.1:6379/0".into()));
+        let refused = JwtKeys::load(&settings).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused.contains("NATTER_JWT_SECRET"), "{refused}");
+        settings.jwt_secret = Some(Secret("shared by every node".into()));
+        assert!(JwtKeys::load(&settings).is_ok());
+    }
+}
