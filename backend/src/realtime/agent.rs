@@ -4,8 +4,8 @@
 use super::caps::SocketCaps;
 use super::handshake::{authenticate, upgrade};
 use super::hub::{Hub, Member};
-use super::outbox::{Gone, Outbox};
-use super::session::{self, Flow, Handler, ResumeQuery};
+use super::outbox::Outbox;
+use super::session::{self, Flow, Halt, Handler, ResumeQuery};
 use crate::auth::{Caller, CurrentAgent};
 use crate::bus::Signal;
 use crate::db::log::{self, Replay};
@@ -84,13 +84,13 @@ impl Handler for AgentSession {
     }
 
     /// Replays what was missed (or asks for a reload), then says ready.
-    async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Gone> {
+    async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Halt> {
         let last = match after {
-            None => log::latest_seq(self.state.db.conn()).await.map_err(|_| Gone)?,
+            None => log::latest_seq(self.state.db.conn()).await.map_err(Halt::unavailable)?,
             Some(after) => self.catch_up(out, after).await?,
         };
         self.since = last;
-        let team = team::snapshot(&self.state).await.map_err(|_| Gone)?;
+        let team = team::snapshot(&self.state).await.map_err(Halt::unavailable)?;
         let agents = team.team.agents.iter().map(|a| team.presence_of(*a)).collect();
         let visitors = self
             .state
@@ -105,8 +105,8 @@ impl Handler for AgentSession {
         Ok(last)
     }
 
-    async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Gone> {
-        match log::since(self.state.db.conn(), after, None).await.map_err(|_| Gone)? {
+    async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Halt> {
+        match log::since(self.state.db.conn(), after, None).await.map_err(Halt::unavailable)? {
             Replay::Reload { latest } => {
                 out.send(&AgentServerFrame::ReloadRequired { last_seq: latest }).await?;
                 Ok(latest)
@@ -120,7 +120,7 @@ impl Handler for AgentSession {
         }
     }
 
-    async fn frame(&mut self, out: &mut Outbox, text: &str) -> Result<Flow, Gone> {
+    async fn frame(&mut self, out: &mut Outbox, text: &str) -> Result<Flow, Halt> {
         match self.me.still_valid(&self.state).await {
             Ok(true) => {}
             Ok(false) => return self.ended(out).await,
@@ -134,13 +134,13 @@ impl Handler for AgentSession {
     }
 
     /// Sends the event's shared frame, with this agent's own dot on a conversation.
-    async fn event(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Gone> {
+    async fn event(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Halt> {
         let dot = match &stored.event {
             Event::ConversationCreated { conversation } | Event::ConversationUpdated { conversation } => {
-                self.dot_of(conversation).await.map_err(|_| Gone)?
+                self.dot_of(conversation).await.map_err(Halt::unavailable)?
             }
             Event::MessageCreated { conversation: Some(conversation), .. } => {
-                self.dot_of(conversation).await.map_err(|_| Gone)?
+                self.dot_of(conversation).await.map_err(Halt::unavailable)?
             }
             Event::ConversationDeleted { conversation_id, .. } => {
                 self.reads.remove(conversation_id);
@@ -151,7 +151,7 @@ impl Handler for AgentSession {
         out.send_text(stored.agent_frame(dot)).await
     }
 
-    async fn signal(&mut self, out: &mut Outbox, signal: &Signal) -> Result<(), Gone> {
+    async fn signal(&mut self, out: &mut Outbox, signal: &Signal) -> Result<(), Halt> {
         match signal {
             Signal::Typing { conversation, typist, typing, .. } => {
                 let own = matches!(typist, Typist::Agent { agent_id, .. } if Some(*agent_id) == self.me.agent_id);
@@ -170,14 +170,14 @@ impl Handler for AgentSession {
             Signal::Read { agent, conversation, read_seq } if Some(*agent) == self.me.agent_id => {
                 self.reads.insert(*conversation, Some(*read_seq));
                 let Ok(row) = conversations::find_row(self.state.db.conn(), *conversation).await else { return Ok(()) };
-                let dot = self.dot_of(&row.to_dto(Dot::None)).await.map_err(|_| Gone)?;
+                let dot = self.dot_of(&row.to_dto(Dot::None)).await.map_err(Halt::unavailable)?;
                 out.send(&AgentServerFrame::Dot { conversation_id: *conversation, dot }).await
             }
             _ => Ok(()),
         }
     }
 
-    async fn heartbeat(&mut self, out: &mut Outbox) -> Result<Flow, Gone> {
+    async fn heartbeat(&mut self, out: &mut Outbox) -> Result<Flow, Halt> {
         match self.me.still_valid(&self.state).await {
             Ok(false) => self.ended(out).await,
             // True, or the database could not say: check again at the next heartbeat.
@@ -189,7 +189,7 @@ impl Handler for AgentSession {
 impl AgentSession {
     /// The token expired or the session was ended: say so and close with 1008,
     /// so the client refreshes its token and resumes.
-    async fn ended(&self, out: &mut Outbox) -> Result<Flow, Gone> {
+    async fn ended(&self, out: &mut Outbox) -> Result<Flow, Halt> {
         out.send(&error(ErrorCode::Unauthorized, "the session ended; sign in again", None)).await?;
         Ok(Flow::Close(CloseCode::Policy, "session ended"))
     }
@@ -218,7 +218,7 @@ impl AgentSession {
         Ok(dot(&dot_input_of(conversation), viewer.as_ref(), &team.team, self.state.now(), missed_after))
     }
 
-    async fn handle(&mut self, out: &mut Outbox, text: &str) -> Result<(), Gone> {
+    async fn handle(&mut self, out: &mut Outbox, text: &str) -> Result<(), Halt> {
         let frame = match serde_json::from_str::<AgentClientFrame>(text) {
             Ok(frame) => frame,
             Err(e) => return out.send(&error(ErrorCode::MalformedRequest, &format!("unknown frame: {e}"), None)).await,

@@ -9,9 +9,23 @@ use std::time::Duration;
 /// A client that does not take a frame within this time is gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The client is gone or too slow: end the session.
+/// Why a session stops.
 #[derive(Debug)]
-pub struct Gone;
+pub enum Halt {
+    /// The client left, or is too slow to take what is sent.
+    Gone,
+    /// The database could not be read: the socket closes with 1011 and the
+    /// client reconnects (and resumes) once it is back.
+    Unavailable,
+}
+
+impl Halt {
+    /// A database error met while serving a socket.
+    pub fn unavailable(error: impl std::fmt::Display) -> Self {
+        tracing::warn!(%error, "a socket could not read the database; closing it with 1011");
+        Self::Unavailable
+    }
+}
 
 /// The sending half of a socket.
 pub struct Outbox {
@@ -25,23 +39,23 @@ impl Outbox {
     }
 
     /// Sends one frame as JSON.
-    pub async fn send<T: Serialize>(&mut self, frame: &T) -> Result<(), Gone> {
-        let text = serde_json::to_string(frame).map_err(|_| Gone)?;
+    pub async fn send<T: Serialize>(&mut self, frame: &T) -> Result<(), Halt> {
+        let text = serde_json::to_string(frame).map_err(|_| Halt::Gone)?;
         self.send_text(text.into()).await
     }
 
     /// Sends a frame already serialised (shared by every socket that gets it).
-    pub async fn send_text(&mut self, text: ByteString) -> Result<(), Gone> {
+    pub async fn send_text(&mut self, text: ByteString) -> Result<(), Halt> {
         bounded(self.session.text(text)).await
     }
 
     /// Answers a ping.
-    pub async fn pong(&mut self, bytes: &[u8]) -> Result<(), Gone> {
+    pub async fn pong(&mut self, bytes: &[u8]) -> Result<(), Halt> {
         bounded(self.session.pong(bytes)).await
     }
 
     /// Sends a ping.
-    pub async fn ping(&mut self) -> Result<(), Gone> {
+    pub async fn ping(&mut self) -> Result<(), Halt> {
         bounded(self.session.ping(b"")).await
     }
 
@@ -52,10 +66,10 @@ impl Outbox {
     }
 }
 
-async fn bounded<E>(send: impl Future<Output = Result<(), E>>) -> Result<(), Gone> {
+async fn bounded<E>(send: impl Future<Output = Result<(), E>>) -> Result<(), Halt> {
     match tokio::time::timeout(SEND_TIMEOUT, send).await {
         Ok(Ok(())) => Ok(()),
-        _ => Err(Gone),
+        _ => Err(Halt::Gone),
     }
 }
 

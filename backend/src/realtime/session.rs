@@ -5,7 +5,8 @@
 
 use super::frame_guard::is_oversized;
 use super::hub::{Item, Membership};
-use super::outbox::{Gone, Outbox};
+pub use super::outbox::Halt;
+use super::outbox::Outbox;
 use super::rate::{RateLimit, Verdict};
 use crate::bus::Signal;
 use crate::events::StoredEvent;
@@ -44,17 +45,17 @@ pub trait Handler {
     fn refusal(&self, code: ErrorCode, message: &str) -> ByteString;
     /// Replays what was missed (or asks for a reload), then says ready; returns
     /// the last sequence sent.
-    async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Gone>;
+    async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Halt>;
     /// Sends what the log holds after `after`; returns the last sequence sent.
-    async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Gone>;
+    async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Halt>;
     /// A text frame from the client.
-    async fn frame(&mut self, out: &mut Outbox, text: &str) -> Result<Flow, Gone>;
+    async fn frame(&mut self, out: &mut Outbox, text: &str) -> Result<Flow, Halt>;
     /// An event newer than any sent so far.
-    async fn event(&mut self, out: &mut Outbox, event: &StoredEvent) -> Result<(), Gone>;
+    async fn event(&mut self, out: &mut Outbox, event: &StoredEvent) -> Result<(), Halt>;
     /// A signal.
-    async fn signal(&mut self, out: &mut Outbox, signal: &Signal) -> Result<(), Gone>;
+    async fn signal(&mut self, out: &mut Outbox, signal: &Signal) -> Result<(), Halt>;
     /// On every heartbeat: whether the session's credentials still hold.
-    async fn heartbeat(&mut self, out: &mut Outbox) -> Result<Flow, Gone>;
+    async fn heartbeat(&mut self, out: &mut Outbox) -> Result<Flow, Halt>;
 }
 
 /// How the loop ended.
@@ -76,11 +77,14 @@ pub async fn run<H: Handler>(
     metrics: Metrics,
 ) {
     let mut out = Outbox::new(session);
-    let Ok(mut last) = handler.start(&mut out, after).await else { return };
+    let mut last = match handler.start(&mut out, after).await {
+        Ok(last) => last,
+        Err(halt) => return end(out, halt.into()).await,
+    };
     let mut limit = RateLimit::new(metrics);
     let mut heard = Instant::now();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
-    let end = loop {
+    let end_of_loop = loop {
         let step = tokio::select! {
             message = stream.recv() => {
                 heard = Instant::now();
@@ -123,10 +127,23 @@ pub async fn run<H: Handler>(
         match step {
             Ok(None) => {}
             Ok(Some(end)) => break end,
-            Err(Gone) => break End::Quiet,
+            Err(halt) => break halt.into(),
         }
     };
-    if let End::Close(code, why) = end {
+    end(out, end_of_loop).await;
+}
+
+impl From<Halt> for End {
+    fn from(halt: Halt) -> Self {
+        match halt {
+            Halt::Gone => Self::Quiet,
+            Halt::Unavailable => Self::Close(CloseCode::Error, "the server can't read its database; reconnect"),
+        }
+    }
+}
+
+async fn end(mut out: Outbox, how: End) {
+    if let End::Close(code, why) = how {
         out.close(code, why).await;
     }
 }
@@ -137,7 +154,7 @@ async fn inbound<H: Handler>(
     out: &mut Outbox,
     limit: &mut RateLimit,
     message: Option<Result<AggregatedMessage, ProtocolError>>,
-) -> Result<Option<End>, Gone> {
+) -> Result<Option<End>, Halt> {
     let message = match message {
         None | Some(Ok(AggregatedMessage::Close(_))) => return Ok(Some(End::Close(CloseCode::Normal, "bye"))),
         Some(Err(e)) if is_oversized(&e) => return Ok(Some(End::Close(CloseCode::Size, "frame too large"))),

@@ -5,8 +5,8 @@
 use super::caps::SocketCaps;
 use super::handshake::{authenticate, upgrade};
 use super::hub::{Hub, Member};
-use super::outbox::{Gone, Outbox};
-use super::session::{self, Flow, Handler, ResumeQuery};
+use super::outbox::Outbox;
+use super::session::{self, Flow, Halt, Handler, ResumeQuery};
 use crate::auth::{Caller, CurrentVisitor, visitor_token};
 use crate::bus::Signal;
 use crate::db::log::{self, Replay};
@@ -98,18 +98,18 @@ impl Handler for VisitorSession {
         frame(&error(code, message, None))
     }
 
-    async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Gone> {
+    async fn start(&mut self, out: &mut Outbox, after: Option<i64>) -> Result<i64, Halt> {
         let last = match after {
-            None => log::latest_seq(self.state.db.conn()).await.map_err(|_| Gone)?,
+            None => log::latest_seq(self.state.db.conn()).await.map_err(Halt::unavailable)?,
             Some(after) => self.catch_up(out, after).await?,
         };
-        let team_online = !snapshot(&self.state).await.map_err(|_| Gone)?.team.online.is_empty();
+        let team_online = !snapshot(&self.state).await.map_err(Halt::unavailable)?.team.online.is_empty();
         out.send(&VisitorServerFrame::Ready { last_seq: last, team_online }).await?;
         Ok(last)
     }
 
-    async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Gone> {
-        match log::since(self.state.db.conn(), after, Some(self.contact())).await.map_err(|_| Gone)? {
+    async fn catch_up(&mut self, out: &mut Outbox, after: i64) -> Result<i64, Halt> {
+        match log::since(self.state.db.conn(), after, Some(self.contact())).await.map_err(Halt::unavailable)? {
             Replay::Reload { latest } => {
                 out.send(&VisitorServerFrame::ReloadRequired { last_seq: latest }).await?;
                 Ok(latest)
@@ -123,13 +123,13 @@ impl Handler for VisitorSession {
         }
     }
 
-    async fn frame(&mut self, out: &mut Outbox, text: &str) -> Result<Flow, Gone> {
+    async fn frame(&mut self, out: &mut Outbox, text: &str) -> Result<Flow, Halt> {
         self.handle(out, text).await.map(|()| Flow::Continue)
     }
 
     /// The visitor's view of an event: an allowlist, so nothing for agents only
     /// (comments, notes, previews, contact details) can pass.
-    async fn event(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Gone> {
+    async fn event(&mut self, out: &mut Outbox, stored: &StoredEvent) -> Result<(), Halt> {
         let seq = stored.seq;
         match &stored.event {
             Event::MessageCreated { message, conversation } => {
@@ -159,7 +159,7 @@ impl Handler for VisitorSession {
         }
     }
 
-    async fn signal(&mut self, out: &mut Outbox, signal: &Signal) -> Result<(), Gone> {
+    async fn signal(&mut self, out: &mut Outbox, signal: &Signal) -> Result<(), Halt> {
         match signal {
             Signal::Typing { typist: Typist::Agent { name, .. }, reply: true, typing, .. } => {
                 out.send(&VisitorServerFrame::Typing { typing: *typing, name: name.clone() }).await
@@ -170,7 +170,7 @@ impl Handler for VisitorSession {
     }
 
     /// A session ended (reset, another sign-in, expiry) loses its socket too.
-    async fn heartbeat(&mut self, out: &mut Outbox) -> Result<Flow, Gone> {
+    async fn heartbeat(&mut self, out: &mut Outbox) -> Result<Flow, Halt> {
         match visitor_token::still_valid(&self.state, self.me.session_id).await {
             Ok(false) => {
                 out.send(&error(ErrorCode::SessionExpired, "this chat session ended", None)).await?;
@@ -192,14 +192,14 @@ impl VisitorSession {
         out: &mut Outbox,
         seq: i64,
         conversation: &Conversation,
-    ) -> Result<(), Gone> {
+    ) -> Result<(), Halt> {
         let closed = conversation.status == ConversationStatus::Closed;
         let now = (closed, conversation.assignee_id);
         if self.seen.insert(conversation.id, now) == Some(now) {
             return Ok(());
         }
         let agent_name = match conversation.assignee_id {
-            Some(agent) => self.agent_name(agent).await.map_err(|_| Gone)?,
+            Some(agent) => self.agent_name(agent).await.map_err(Halt::unavailable)?,
             None => None,
         };
         out.send(&VisitorServerFrame::Conversation { seq, conversation_id: conversation.id, closed, agent_name }).await
@@ -216,7 +216,7 @@ impl VisitorSession {
         Ok(name)
     }
 
-    async fn handle(&mut self, out: &mut Outbox, text: &str) -> Result<(), Gone> {
+    async fn handle(&mut self, out: &mut Outbox, text: &str) -> Result<(), Halt> {
         let frame = match serde_json::from_str::<VisitorClientFrame>(text) {
             Ok(frame) => frame,
             Err(e) => return out.send(&error(ErrorCode::MalformedRequest, &format!("unknown frame: {e}"), None)).await,

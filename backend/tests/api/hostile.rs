@@ -1,6 +1,6 @@
 //! Hostile clients on the sockets: frames declaring huge lengths, oversized
 //! fragmented messages, floods of every frame kind, too many sockets, and a
-//! database blip while an agent is connected.
+//! database blip while an agent is connected, and a socket opened during one.
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use crate::on_both_databases;
@@ -15,6 +15,7 @@ on_both_databases!(
     binary_frames_count_against_the_rate_limit,
     pings_count_against_the_rate_limit,
     a_database_blip_keeps_the_agent_connected,
+    a_socket_opened_during_a_blip_closes_with_1011_and_reconnects,
 );
 
 /// A client frame header (masked with a zero key, so the payload goes as is).
@@ -86,6 +87,19 @@ async fn a_database_blip_keeps_the_agent_connected(app: TestApp) {
     ws.send(&AgentClientFrame::Read { conversation_id: unknown }).await;
     let e = ws.until(|f: &AgentServerFrame| matches!(f, AgentServerFrame::Error { .. })).await;
     assert!(matches!(e, AgentServerFrame::Error { code: ErrorCode::NotFound, .. }), "{e:?}");
+}
+
+async fn a_socket_opened_during_a_blip_closes_with_1011_and_reconnects(app: TestApp) {
+    let visitor = app.new_visitor().await;
+    // Straight on the writer's connection: without the event log, the writer can't open batches.
+    let db = app.state.db.migration_conn();
+    // The token is good, but the event log can't be read to start the session.
+    db.execute_unprepared("ALTER TABLE events RENAME TO events_away").await.unwrap();
+    let mut ws = app.ws("/api/v1/ws/visitor", &visitor.token, None).await.expect("upgraded");
+    assert_eq!(ws.closed().await, Some(1011), "a retryable close, not a silent drop");
+    db.execute_unprepared("ALTER TABLE events_away RENAME TO events").await.unwrap();
+    // The client's reconnect gets a ready session.
+    let _ws = app.visitor_ws(&visitor.token, None).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
