@@ -52,14 +52,16 @@ pub async fn create(db: &impl ConnectionTrait, contact: Uuid, now: Timestamp) ->
     Ok(token)
 }
 
-/// Starts an anonymous visitor: the site key must be the workspace's.
+/// Starts an anonymous visitor: the site key must be the workspace's. The new
+/// contact is logged (`contact.created` for webhooks and `GET /events`).
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn start(state: &AppState, input: StartSession, browser: Option<String>) -> ApiResult<WidgetSession> {
     widget_settings::check_site_key(state, &input.site_key).await?;
     let page = validate::page_url("page_url", input.page_url.as_deref())?;
     let now = state.now();
-    let txn = state.db.write().await?;
+    let mut txn = state.db.write().await?;
     let contact = anonymous_contact(now, page, browser).insert(&*txn).await?;
+    super::contacts::contact_dto_event(&mut txn, &contact, now).await?;
     let token = create(&*txn, contact.id, now).await?;
     txn.commit().await?;
     Ok(WidgetSession { token, contact_id: ContactId(contact.id) })

@@ -21,16 +21,23 @@ async fn events_are_pulled_in_pages_and_pruned_ones_ask_for_a_resync(app: TestAp
         .json(201);
     let mut after = start;
     let mut names = Vec::new();
+    let mut pulled = Vec::new();
     loop {
         let page: EventsPage = app.get(&format!("/api/v1/events?after={after}&limit=1"), &key.secret).await.json(200);
         names.extend(page.items.iter().map(|e| e.event.clone()));
+        pulled.extend(page.items.iter().map(|e| e.data.clone()));
         assert!(page.items.iter().all(|e| e.seq > after));
         after = page.next_after;
         if !page.has_more {
             break;
         }
     }
-    assert_eq!(names, ["conversation.created", "message.created", "message.created", "conversation.closed"]);
+    // The widget's new visitor is a contact like any other.
+    assert_eq!(
+        names,
+        ["contact.created", "conversation.created", "message.created", "message.created", "conversation.closed"]
+    );
+    assert_eq!(pulled[0]["contact"]["id"], visitor.contact_id.0.to_string());
     let latest = backend::db::log::latest_seq(app.state.db.conn()).await.expect("latest");
     app.get(&format!("/api/v1/events?after={}", latest + 5), &key.secret).await.error(410, ErrorCode::ResyncRequired);
     app.get("/api/v1/events?after=-1", &key.secret).await.error(422, ErrorCode::ValidationFailed);
