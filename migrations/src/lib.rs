@@ -18,6 +18,7 @@ mod m20261129_000030_drop_event_conversation_index;
 mod m20261206_000031_index_missed_deadlines;
 mod m20261206_000050_create_webhooks;
 mod m20261206_000051_create_email_tables;
+mod m20261206_000060_create_search_index;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000031_index_missed_deadlines::Migration),
             Box::new(m20261206_000050_create_webhooks::Migration),
             Box::new(m20261206_000051_create_email_tables::Migration),
+            Box::new(m20261206_000060_create_search_index::Migration),
         ]
     }
 }

@@ -7,10 +7,7 @@ use crate::db::{EventScope, WriteTxn};
 use crate::entities::contacts;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::{Map, Value};
 use shared::api::{Contact, ContactDetail, CreateContact, UpdateContact};
 use shared::events::Event;
@@ -126,7 +123,8 @@ pub async fn contact_dto_event(txn: &mut WriteTxn, contact: &contacts::Model, no
 /// Query of `GET /contacts`.
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
 pub struct ContactsQuery {
-    /// Free text over name, email and phone.
+    /// Words in the name, email or phone (each the start of a word there; case
+    /// and accents ignored).
     pub q: Option<String>,
     /// Only banned (`true`) or only not banned (`false`) contacts.
     pub banned: Option<bool>,
@@ -142,14 +140,11 @@ pub async fn list(state: &AppState, query: ContactsQuery) -> ApiResult<Page<Cont
     let limit = validate::page_size(query.limit);
     let mut select = contacts::Entity::find();
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        let mut any = Condition::any();
-        for col in [contacts::Column::Name, contacts::Column::Email, contacts::Column::Phone] {
-            any = any
-                .add(Func::lower(Expr::col((contacts::Entity, col))).like(LikeExpr::new(pattern.clone()).escape('\\')));
+        let words = super::search::words(q);
+        if words.is_empty() {
+            return Ok(Page { items: Vec::new(), next_cursor: None });
         }
-        select = select.filter(any);
+        select = select.filter(super::search::contact_matches(state.db.backend(), &words));
     }
     match query.banned {
         Some(true) => select = select.filter(contacts::Column::BannedAt.is_not_null()),

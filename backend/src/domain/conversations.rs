@@ -5,10 +5,9 @@ use crate::auth::CurrentAgent;
 use crate::clock::millis;
 pub use crate::db::rows::{ConversationRow, find_row, select_rows};
 use crate::entities::stored::StoredStatus;
-use crate::entities::{contacts, conversations, group_members, messages, read_markers};
+use crate::entities::{conversations, group_members, read_markers};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::api::{Conversation, ConversationFilter, ConversationStatus};
 use shared::dot::{DotConversation, DotViewer, dot};
@@ -99,17 +98,13 @@ pub struct ListQuery {
     pub assignee_id: Option<AgentId>,
     /// Only this contact's conversations.
     pub contact_id: Option<ContactId>,
-    /// Free text over the contact's name and email and the messages' text.
+    /// Words in the contact's name, email or phone or in a message (each word
+    /// the start of a word there; case and accents ignored).
     pub q: Option<String>,
     /// Page size (1–200, default 50).
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-fn like_pattern(q: &str) -> String {
-    let escaped = q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 fn parse_cursor(cursor: &str) -> ApiResult<(i64, Uuid)> {
@@ -163,23 +158,11 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
         if q.chars().count() > 200 {
             return Err(ApiError::invalid("q is longer than 200 characters"));
         }
-        let pattern = like_pattern(q);
-        let like = || LikeExpr::new(pattern.clone()).escape('\\');
-        let in_messages = Query::select()
-            .expr(Expr::val(1))
-            .from(messages::Entity)
-            .and_where(
-                Expr::col((messages::Entity, messages::Column::ConversationId))
-                    .equals((conversations::Entity, conversations::Column::Id)),
-            )
-            .and_where(Func::lower(Expr::col((messages::Entity, messages::Column::Body))).like(like()))
-            .to_owned();
-        select = select.filter(
-            Condition::any()
-                .add(Func::lower(Expr::col((contacts::Entity, contacts::Column::Name))).like(like()))
-                .add(Func::lower(Expr::col((contacts::Entity, contacts::Column::Email))).like(like()))
-                .add(Expr::exists(in_messages)),
-        );
+        let words = super::search::words(q);
+        if words.is_empty() {
+            return Ok(Page { items: Vec::new(), next_cursor: None });
+        }
+        select = select.filter(super::search::conversation_matches(db.get_database_backend(), &words));
     }
     if let Some(cursor) = query.cursor.as_deref() {
         let (at, id) = parse_cursor(cursor)?;

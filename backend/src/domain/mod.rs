@@ -15,6 +15,7 @@ pub mod password_links;
 pub mod render;
 pub mod roster;
 pub mod saved_replies;
+pub mod search;
 pub mod sessions;
 pub mod team;
 pub mod validate;

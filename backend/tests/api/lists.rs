@@ -67,7 +67,7 @@ async fn conversation_pages_filters_and_search(app: TestApp) {
     assert_eq!(unassigned, HashSet::from([convs[0], convs[2], convs[4]]));
     assert_eq!(all_pages(&app, "filter=all").await.len(), 5);
 
-    // Search: contact name and email (any case), message text, and LIKE characters are literal.
+    // Search by words: contact name and email (any case), message text; punctuation only separates words.
     for q in ["zoë", "QUARTZ.example", "Quartz"] {
         let found = all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await;
         assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![convs[2]], "q={q}");
@@ -76,6 +76,15 @@ async fn conversation_pages_filters_and_search(app: TestApp) {
     assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![convs[4]]);
     assert!(all_pages(&app, "filter=all&q=%25%25%25x").await.is_empty());
     assert!(all_pages(&app, "filter=all&q=nothing-like-this").await.is_empty());
+    // Case and accents folded, every word the start of a word, the same on both databases.
+    let song = app.visitor_says(&app.new_visitor().await, "¿Tenéis la canción del anuncio?").await;
+    for q in ["CANCION", "canción", "Canc", "cancion anun", "TENEIS"] {
+        let found = all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await;
+        assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![song], "q={q}");
+    }
+    for q in ["ancion", "cancion zzz"] {
+        assert!(all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await.is_empty(), "q={q}");
+    }
 }
 
 fn urlencode(s: &str) -> String {

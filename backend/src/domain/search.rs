@@ -1,0 +1,84 @@
+//! Text search by words, the same on both databases: each word of the query is
+//! the start of a word of the text, case and accents folded ("CANCION" finds
+//! "canción"). Texts and queries are cut into words at every character that is
+//! not a letter or a digit. The indexes (migration `create_search_index`):
+//! SQLite's FTS5 tables `messages_search` and `contacts_search`, kept in step by
+//! triggers; PostgreSQL's GIN indexes on `natter_search_words(…)`.
+
+use sea_orm::DbBackend;
+use sea_orm::sea_query::{Expr, SimpleExpr};
+
+/// Most words a query is searched by; the rest are ignored.
+const MAX_WORDS: usize = 8;
+
+/// A query's words: runs of letters and digits, as the indexes cut text.
+pub fn words(q: &str) -> Vec<&str> {
+    q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(MAX_WORDS).collect()
+}
+
+/// The words as the database's match expression: every word, as a prefix.
+fn pattern(backend: DbBackend, words: &[&str]) -> String {
+    // Words hold only letters and digits: nothing in them needs quoting.
+    match backend {
+        DbBackend::Postgres => words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & "),
+        _ => words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// Contacts (rows of `contacts`) whose name, email or phone has every word.
+/// (sea-query writes values for `?` on SQLite and `$n` on PostgreSQL.)
+pub fn contact_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "natter_search_words(coalesce(contacts.name, '') || ' ' || coalesce(contacts.email, '') || ' ' || \
+             coalesce(contacts.phone, '')) @@ natter_search_query($1)"
+        }
+        _ => "contacts.rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)",
+    };
+    Expr::cust_with_values(sql, [pattern(backend, words)])
+}
+
+/// Conversations (rows of `conversations`) whose contact has every word, or one
+/// of whose messages does.
+pub fn conversation_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "(conversations.contact_id IN (SELECT contacts.id FROM contacts WHERE \
+             natter_search_words(coalesce(contacts.name, '') || ' ' || coalesce(contacts.email, '') || ' ' || \
+             coalesce(contacts.phone, '')) @@ natter_search_query($1)) \
+             OR conversations.id IN (SELECT m.conversation_id FROM messages m WHERE \
+             natter_search_words(m.body) @@ natter_search_query($1)))"
+        }
+        _ => {
+            "(conversations.contact_id IN (SELECT contacts.id FROM contacts WHERE contacts.rowid IN \
+             (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)) \
+             OR conversations.id IN (SELECT m.conversation_id FROM messages m WHERE m.rowid IN \
+             (SELECT rowid FROM messages_search WHERE messages_search MATCH ?)))"
+        }
+    };
+    let pattern = pattern(backend, words);
+    match backend {
+        // PostgreSQL's placeholders are numbered: `$1` twice is one value.
+        DbBackend::Postgres => Expr::cust_with_values(sql, [pattern]),
+        _ => Expr::cust_with_values(sql, [pattern.clone(), pattern]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        assert_eq!(words("  Ann@shop.EXAMPLE  "), ["Ann", "shop", "EXAMPLE"]);
+        assert_eq!(words("canción 100%"), ["canción", "100"]);
+        assert_eq!(words("%%% _ \\"), Vec::<&str>::new());
+        assert_eq!(words("a b c d e f g h i j").len(), MAX_WORDS);
+    }
+
+    #[test]
+    fn every_word_is_a_prefix_on_both_databases() {
+        assert_eq!(pattern(DbBackend::Postgres, &["zoë", "10"]), "zoë:* & 10:*");
+        assert_eq!(pattern(DbBackend::Sqlite, &["zoë", "10"]), "\"zoë\"* \"10\"*");
+    }
+}
