@@ -39,6 +39,10 @@ frontend: wasm-tools bundle-tools
 migrate:
     cargo run --release -p backend --bin natter -- migrate
 
+# Fill the database in ./data (or DATABASE_URL) with a big inbox for benchmarks (stop Natter first).
+seed CONVERSATIONS="100000" MESSAGES="1000000":
+    cargo run --release -p backend --bin natter -- seed --conversations {{CONVERSATIONS}} --messages {{MESSAGES}}
+
 # Back up the SQLite database and its attachments to one tar file (safe while Natter runs).
 backup FILE:
     cargo run --release -p backend --bin natter -- backup {{FILE}}

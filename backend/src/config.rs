@@ -55,6 +55,16 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Fill the database with a big inbox for benchmarks, through the real write
+    /// path (stop the server first).
+    Seed {
+        /// Conversations to create, each with its own contact.
+        #[arg(long, default_value_t = 100_000)]
+        conversations: u64,
+        /// Messages in all (at least one per conversation).
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: u64,
+    },
 }
 
 /// How log lines are written.

@@ -19,6 +19,7 @@ pub mod retention;
 pub mod roster;
 pub mod routes;
 pub mod secrets;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod storage;

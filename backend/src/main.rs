@@ -25,6 +25,10 @@ async fn main() -> anyhow::Result<()> {
             let report = backend::backup::restore(&cli.settings, &file, force).await?;
             tracing::info!(attachments = report.attachments, "backup restored");
         }
+        Command::Seed { conversations, messages } => {
+            let seeded = backend::seed::run(&cli.settings, conversations, messages).await?;
+            tracing::info!(conversations = seeded.conversations, messages = seeded.messages, "seeded");
+        }
         Command::Serve => {
             let app = Application::build(cli.settings).await?;
             tracing::info!(port = app.port(), "natter is listening");

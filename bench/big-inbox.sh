@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The big inbox: `natter seed` (BIG_CONVERSATIONS conversations, BIG_MESSAGES messages), then the
+# conversation list and search through the REST API, one request at a time over one keep-alive
+# connection, the server pinned to CPU 0 and the client to CPU 1; p50/p99 of REQUESTS each.
+# On SQLite, and on PostgreSQL when PG_ADMIN answers. Prints one line per measure.
+#
+# Env (defaults): BIG_CONVERSATIONS=100000 BIG_MESSAGES=1000000 REQUESTS=200
+#   PG_ADMIN=postgres://postgres@127.0.0.1:5432/test NATTER=target/release/natter
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CONVERSATIONS=${BIG_CONVERSATIONS:-100000}
+MESSAGES=${BIG_MESSAGES:-1000000}
+REQUESTS=${REQUESTS:-200}
+PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/test}
+NATTER=${NATTER:-${CARGO_TARGET_DIR:-$ROOT/target}/release/natter}
+export NATTER_ADMIN_EMAIL=admin@natter.test NATTER_ADMIN_PASSWORD='correct horse battery'
+
+PID= DATA= PGDB=
+cleanup() {
+    [ -n "$PID" ] && { kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+    [ -n "$DATA" ] && rm -rf "$DATA"
+    [ -n "$PGDB" ] && psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" >/dev/null 2>&1
+    PID= DATA= PGDB=
+}
+trap cleanup EXIT
+
+measure() { # KIND [DATABASE_URL]
+    local kind=$1 url=${2:-}
+    DATA=$(mktemp -d -t natter-big.XXXXXX)
+    local started=$SECONDS
+    env NATTER_DATA_DIR="$DATA" NATTER_LOG=warn ${url:+DATABASE_URL=$url} "$NATTER" seed \
+        --conversations "$CONVERSATIONS" --messages "$MESSAGES" >"$DATA/seed.log" 2>&1
+    echo "[$(date +%T)] $kind: seeded $CONVERSATIONS conversations / $MESSAGES messages in $((SECONDS - started)) s" >&2
+    env NATTER_BIND=127.0.0.1:18306 NATTER_DATA_DIR="$DATA" NATTER_LOG=warn ${url:+DATABASE_URL=$url} \
+        taskset -c 0 "$NATTER" >"$DATA/server.log" 2>&1 &
+    PID=$!
+    for _ in $(seq 1 600); do curl -sf -o /dev/null http://127.0.0.1:18306/readyz && break; sleep 0.1; done
+    taskset -c 1 python3 - "$kind" "$REQUESTS" <<'EOF'
+import http.client, json, os, sys, time
+kind, n = sys.argv[1], int(sys.argv[2])
+c = http.client.HTTPConnection("127.0.0.1", 18306)
+def call(method, path, body=None, token=None):
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = "Bearer " + token
+    t = time.perf_counter()
+    c.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    r = c.getresponse()
+    data = r.read()
+    assert r.status == 200, (path, r.status, data[:200])
+    return (time.perf_counter() - t) * 1000, json.loads(data)
+_, login = call("POST", "/api/v1/auth/login",
+                {"email": os.environ["NATTER_ADMIN_EMAIL"], "password": os.environ["NATTER_ADMIN_PASSWORD"]})
+token = login["access_token"]
+def run(label, paths):
+    times, hits = [], 0
+    for i in range(n):
+        ms, page = call("GET", paths[i % len(paths)], token=token)
+        times.append(ms)
+        hits += len(page["items"])
+    times.sort()
+    p = lambda q: times[min(len(times) - 1, int(q * len(times)))]
+    print(f"natter-{kind:<6} big inbox {label:<28} p50 {p(0.5):7.2f}  p99 {p(0.99):7.2f} ms  ({hits / n:.0f} items a page)")
+_, first = call("GET", "/api/v1/conversations?filter=all&limit=50", token=token)
+run("list, first page", ["/api/v1/conversations?filter=all&limit=50"])
+run("list, a later page", [f"/api/v1/conversations?filter=all&limit=50&cursor={first['next_cursor']}"])
+run("search, one word", [f"/api/v1/conversations?filter=all&limit=50&q={w}"
+                         for w in ["invoice", "CANCION", "refund", "envio", "garcon", "tracking"]])
+run("search, two words", [f"/api/v1/conversations?filter=all&limit=50&q={w}"
+                          for w in ["late%20package", "factura%20pedido", "cafe%20uber"]])
+run("search, nothing found", ["/api/v1/conversations?filter=all&limit=50&q=zzzz"])
+run("contacts search", ["/api/v1/contacts?limit=50&q=visitor4242", "/api/v1/contacts?limit=50&q=example"])
+EOF
+    cleanup
+}
+
+measure sqlite
+if psql -q "$PG_ADMIN" -c "SELECT 1" >/dev/null 2>&1; then
+    PGDB=natter_big_$RANDOM$RANDOM
+    psql -q "$PG_ADMIN" -c "CREATE DATABASE $PGDB" >/dev/null
+    measure pg "${PG_ADMIN%/*}/$PGDB"
+fi
