@@ -1,0 +1,179 @@
+//! The batched writer, driven directly: sends that meet in one batch keep their
+//! order and their client ids, a bad send fails alone, and a full queue answers
+//! `unavailable` at once. A batch is made deterministic by holding a turn: while
+//! a caller holds its savepoint, the writer's batch waits, and every send
+//! submitted meanwhile is taken together by the next batch.
+
+use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::on_both_databases;
+use backend::clock::Clock;
+use backend::db::posts::{NewPost, PostTarget, Posted};
+use backend::error::ApiError;
+use futures_util::future::join_all;
+use shared::api::{Attachment, MessageKind};
+use shared::{AttachmentId, ContactId, ConversationId};
+use std::future::Future;
+use uuid::Uuid;
+
+on_both_databases!(sends_in_one_batch_keep_order_and_client_ids, a_bad_send_fails_alone_and_the_batch_commits);
+
+fn send(target: PostTarget, author: Uuid, client_id: &str, body: &str, now: i64) -> NewPost {
+    NewPost {
+        target,
+        id: Uuid::now_v7(),
+        kind: MessageKind::Visitor,
+        agent_id: None,
+        author_id: author,
+        author_name: None,
+        body: body.into(),
+        html: format!("<p>{body}</p>"),
+        preview: Some(body.into()),
+        client_id: client_id.into(),
+        attachments: Vec::new(),
+        now,
+    }
+}
+
+/// Runs `submit` while a turn holds the writer's batch open; the sends it starts
+/// are all queued (`queued` tells when) before the turn ends.
+async fn in_one_batch<T, F>(app: &TestApp, queued: usize, submit: impl FnOnce() -> F) -> T
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let held = app.state.db.write().await.expect("a turn");
+    let depth = app.state.db.queue_depth();
+    let sends = tokio::spawn(submit());
+    // A condition, not a delay: the sends are in the queue.
+    while app.state.db.queue_depth() < depth + queued {
+        tokio::task::yield_now().await;
+    }
+    held.commit().await.expect("the turn commits");
+    sends.await.expect("the sends ran")
+}
+
+/// A conversation's message bodies, oldest first.
+async fn bodies(app: &TestApp, conversation: ConversationId) -> Vec<String> {
+    let path = format!("/api/v1/conversations/{conversation}/messages?limit=200");
+    let page: shared::Page<shared::api::Message> = app.get(&path, app.admin_token()).await.json(200);
+    page.items.into_iter().rev().map(|m| m.body).collect()
+}
+
+fn message(posted: Posted) -> shared::api::Message {
+    match posted {
+        Posted::New(m) | Posted::Repeated(m) => m,
+        Posted::Existing(_) => panic!("stored before"),
+    }
+}
+
+async fn sends_in_one_batch_keep_order_and_client_ids(app: TestApp) {
+    let visitor = app.new_visitor().await;
+    let contact = visitor.contact_id;
+    let now = backend::clock::millis(app.clock.now());
+    let target = PostTarget::Visitor(contact);
+    let db = app.state.db.clone();
+    let posts = vec![
+        send(target, contact.0, "a", "first", now),
+        send(target, contact.0, "b", "second", now),
+        send(target, contact.0, "a", "first, sent again", now),
+        send(target, contact.0, "c", "third", now),
+    ];
+    let outcomes = in_one_batch(&app, posts.len(), move || async move {
+        // Polled in order, so queued in order.
+        join_all(posts.into_iter().map(|p| db.post(p))).await
+    })
+    .await;
+    let [first, second, again, third] = <[_; 4]>::try_from(outcomes).expect("four answers");
+    let (first, second, third) =
+        (message(first.expect("first")), message(second.expect("second")), message(third.expect("third")));
+    let Ok(Posted::Repeated(again)) = again else { panic!("the repeated client id is answered with the first") };
+    assert_eq!(again.id, first.id);
+    // One conversation made by the first send, the messages in submission order.
+    assert_eq!(first.conversation_id, second.conversation_id);
+    assert_eq!(second.conversation_id, third.conversation_id);
+    assert!(first.seq < second.seq && second.seq < third.seq, "{} {} {}", first.seq, second.seq, third.seq);
+    assert_eq!(bodies(&app, first.conversation_id).await, ["first", "second", "third"], "once each, in order");
+    // A later retry of a stored client id gets the stored message.
+    let Ok(Posted::Existing(stored)) = app.state.db.post(send(target, contact.0, "b", "second", now)).await else {
+        panic!("a retry answers with the stored row")
+    };
+    assert_eq!(stored.id, second.id.0);
+}
+
+async fn a_bad_send_fails_alone_and_the_batch_commits(app: TestApp) {
+    let visitor = app.new_visitor().await;
+    let contact = visitor.contact_id;
+    let conversation = app.visitor_says(&visitor, "hello").await;
+    let now = backend::clock::millis(app.clock.now());
+    let good = PostTarget::Conversation(conversation);
+    let nowhere = PostTarget::Conversation(ConversationId(Uuid::now_v7()));
+    let mut no_such_file = send(good, contact.0, "f", "with a file nobody uploaded", now);
+    no_such_file.attachments = vec![Attachment {
+        id: AttachmentId(Uuid::now_v7()),
+        filename: "ghost.txt".into(),
+        content_type: "text/plain".into(),
+        size: 1,
+        inline: false,
+        url: String::new(),
+    }];
+    let posts = vec![
+        send(good, contact.0, "1", "before", now),
+        send(nowhere, contact.0, "2", "to no conversation", now),
+        no_such_file,
+        send(PostTarget::Visitor(ContactId(Uuid::now_v7())), Uuid::now_v7(), "3", "from nobody", now),
+        send(good, contact.0, "4", "after", now),
+    ];
+    let db = app.state.db.clone();
+    let outcomes = in_one_batch(&app, posts.len(), move || async move {
+        // Polled in order, so queued in order.
+        join_all(posts.into_iter().map(|p| db.post(p))).await
+    })
+    .await;
+    let [before, nowhere, ghost, nobody, after] = <[_; 5]>::try_from(outcomes).expect("five answers");
+    assert!(matches!(nowhere, Err(ApiError::NotFound)), "{nowhere:?}");
+    // The missing file fails a statement: the batch is written again one by one.
+    assert!(ghost.is_err(), "{ghost:?}");
+    assert!(matches!(nobody, Err(ApiError::Unauthorized)), "{nobody:?}");
+    let (before, after) = (message(before.expect("before")), message(after.expect("after")));
+    assert!(before.seq < after.seq);
+    assert_eq!(bodies(&app, conversation).await, ["hello", "before", "after"], "the good sends, nothing else");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_answers_unavailable_at_once_sqlite() {
+    a_full_queue_answers_unavailable_at_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_answers_unavailable_at_once_postgres() {
+    a_full_queue_answers_unavailable_at_once(Backend::Postgres).await;
+}
+
+async fn a_full_queue_answers_unavailable_at_once(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |s| s.write_queue = 2).await else { return };
+    let visitor = app.new_visitor().await;
+    let target = PostTarget::Visitor(visitor.contact_id);
+    let author = visitor.contact_id.0;
+    let now = backend::clock::millis(app.clock.now());
+    let held = app.state.db.write().await.expect("a turn");
+    let waiting: Vec<_> = ["q1", "q2"]
+        .into_iter()
+        .map(|id| {
+            let db = app.state.db.clone();
+            let post = send(target, author, id, id, now);
+            tokio::spawn(async move { db.post(post).await })
+        })
+        .collect();
+    while app.state.db.queue_depth() < 2 {
+        tokio::task::yield_now().await;
+    }
+    // The queue is full: no waiting, no memory growing, a retryable answer.
+    let refused = app.state.db.post(send(target, author, "q3", "q3", now)).await;
+    assert!(matches!(refused, Err(ApiError::Unavailable)), "{refused:?}");
+    held.commit().await.expect("the turn commits");
+    for w in waiting {
+        assert!(w.await.expect("joined").is_ok(), "the queued sends are stored");
+    }
+    // And the refused one goes through when sent again.
+    assert!(app.state.db.post(send(target, author, "q3", "q3", now)).await.is_ok());
+}
