@@ -211,6 +211,11 @@ impl Authed {
         self.with_body(Request::post, &format!("/api/v1/conversations/{id}/messages"), post).await
     }
 
+    /// A reply emailed to the contact now (and stored as a reply).
+    pub async fn email_reply(&self, id: ConversationId, reply: &EmailReply) -> ApiResult<Message> {
+        self.with_body(Request::post, &format!("/api/v1/conversations/{id}/email"), reply).await
+    }
+
     pub async fn mark_read(&self, id: ConversationId) -> ApiResult<Conversation> {
         self.post_empty(&format!("/api/v1/conversations/{id}/read")).await
     }

@@ -72,6 +72,8 @@ pub struct Store {
     pub reloads: RwSignal<u32>,
     /// Largest attachment the server takes, in bytes (from its public config).
     pub max_upload_bytes: RwSignal<u64>,
+    /// Whether the server sends email (replies can be emailed).
+    pub email_enabled: RwSignal<bool>,
 }
 
 /// What an event means for the agent's attention.
@@ -101,6 +103,7 @@ impl Store {
             link: RwSignal::new(Link::Connecting),
             reloads: RwSignal::new(0),
             max_upload_bytes: RwSignal::new(shared::limits::DEFAULT_MAX_UPLOAD_BYTES),
+            email_enabled: RwSignal::new(false),
         }
     }
 

@@ -70,6 +70,7 @@ impl From<&Model> for WidgetConfig {
             ask_contact: ask(&m.ask_contact),
             allowed_origins: allowed_origins(m).unwrap_or_default(),
             max_upload_bytes: shared::limits::DEFAULT_MAX_UPLOAD_BYTES,
+            email_enabled: false,
         }
     }
 }
@@ -108,7 +109,11 @@ pub async fn config(state: &AppState, site_key: &str) -> ApiResult<WidgetConfig>
     if !secrets::constant_time_eq(row.site_key.as_bytes(), site_key.as_bytes()) {
         return Err(ApiError::NotFound);
     }
-    Ok(WidgetConfig { max_upload_bytes: state.settings.max_upload_bytes, ..(&row).into() })
+    Ok(WidgetConfig {
+        max_upload_bytes: state.settings.max_upload_bytes,
+        email_enabled: state.mailer.is_some(),
+        ..(&row).into()
+    })
 }
 
 /// Checks the site key a new visitor session starts with.

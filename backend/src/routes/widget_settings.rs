@@ -116,13 +116,14 @@ async fn config(state: web::Data<AppState>, query: web::Query<SiteKeyQuery>) -> 
         .json(config))
 }
 
-/// What the inbox and the chat need before they ask anything (public): the upload limit.
+/// What the inbox and the chat need before they ask anything (public): the upload
+/// limit, and whether email is on.
 #[utoipa::path(tag = "widget", responses((status = 200, body = ClientConfig)))]
 #[get("/api/v1/config")]
 async fn client_config(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .json(ClientConfig { max_upload_bytes: state.settings.max_upload_bytes })
+        .json(ClientConfig { max_upload_bytes: state.settings.max_upload_bytes, email_enabled: state.mailer.is_some() })
 }
 
 /// The widget's settings, with the site key and identity secret (admins).

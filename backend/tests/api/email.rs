@@ -97,7 +97,9 @@ async fn a_visitor_who_left_gets_the_replies_and_answers_by_email(app: TestApp, 
     assert_eq!(message.attachments[0].filename, "log.txt");
     let again: Message = post_inbound(&app, INBOUND_SECRET, raw_answer(&reply_to, "a3@example.com")).await.json(201);
     assert_eq!(again.id, message.id, "a redelivered email is stored once");
-    // The visitor asks for the transcript; an agent emails a template.
+    // The visitor asks for the transcript (the clients are told email is on); an agent emails a template.
+    let config: ClientConfig = app.send(app.request(reqwest::Method::GET, "/api/v1/config", None)).await.json(200);
+    assert!(config.email_enabled);
     let answer = app.send(app.request(reqwest::Method::POST, "/api/v1/widget/transcript", Some(&visitor.token))).await;
     assert_eq!(answer.status, 202);
     let transcript = MessageParser::default()

@@ -87,4 +87,5 @@ async fn clients_learn_the_upload_limit_from_the_public_config() {
     let path = format!("/api/v1/widget/config?site_key={}", settings.site_key);
     let widget: shared::api::WidgetConfig = app.send(app.request(Method::GET, &path, None)).await.json(200);
     assert_eq!(widget.max_upload_bytes, 1234, "the chat refuses what the server would");
+    assert!(!config.email_enabled && !widget.email_enabled, "without SMTP, email actions are not offered");
 }

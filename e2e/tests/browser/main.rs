@@ -4,6 +4,7 @@
 mod attention;
 mod composer_files;
 mod contacts;
+mod email;
 mod harness;
 mod inbox;
 mod list;
@@ -11,6 +12,9 @@ mod operations;
 mod saved_replies;
 mod screens;
 mod sites;
+/// The API tests' real SMTP server (aiosmtpd), one source for both suites.
+#[path = "../../../backend/tests/api/smtp.rs"]
+mod smtp;
 mod webhooks;
 mod widget;
 mod widget_security;

@@ -104,6 +104,7 @@ fn load_team(api: Authed, store: Store, session: Session) {
     leptos::task::spawn_local(async move {
         if let Ok(config) = crate::api::client_config().await {
             store.max_upload_bytes.set(config.max_upload_bytes);
+            store.email_enabled.set(config.email_enabled);
         }
         if let Ok(me) = api.me().await {
             session.set_agent(me.clone());

@@ -156,10 +156,23 @@ fn focus_input() {
     }
 }
 
-/// The chat's header: the team, whether it is online or who answers, and the minimise button.
+/// The chat's header: the team, whether it is online or who answers, the
+/// transcript button (email on, an email left, something said) and the minimise button.
 #[component]
-fn ChatHead(chat: Chat, team: String, minimise: Callback<()>) -> impl IntoView {
+fn ChatHead(chat: Chat, team: String, email: bool, minimise: Callback<()>) -> impl IntoView {
     let w = words();
+    // Signal types the chat already has: each new one costs the bundle its own code.
+    let note = RwSignal::new(None::<String>);
+    let offer_transcript = move || email && chat.has_email.get() && !chat.messages.with(Vec::is_empty);
+    let transcript = move |_| {
+        let Some(visitor) = chat.visitor.get_untracked() else { return };
+        leptos::task::spawn_local(async move {
+            note.set(Some(match visitor.transcript().await {
+                Ok(()) => w.transcript_sent.to_owned(),
+                Err(f) => f.message,
+            }));
+        });
+    };
     let status = move || match chat.agent_name.get() {
         Some(name) => format!("{name} · {}", w.answering),
         None if chat.team_online.get() => w.online.to_owned(),
@@ -173,11 +186,15 @@ fn ChatHead(chat: Chat, team: String, minimise: Callback<()>) -> impl IntoView {
                     <span class=move || if chat.team_online.get() { "pip on" } else { "pip" }></span>
                     {status}
                 </p>
+                <p class="status" id="transcript-note" role="status">{move || note.get().unwrap_or_default()}</p>
             </div>
-            <Show when=host::embedded>
-                <button id="minimise" class="head-button" aria-label=w.minimise title=w.minimise
-                    on:click=move |_| minimise.run(())>{crate::icons::icon(crate::icons::MINUS)}</button>
-            </Show>
+            // Hidden by a class rather than left out: a `Show` costs the bundle more than the button.
+            <button id="transcript" class=move || if offer_transcript() { "head-button" } else { "head-button off" }
+                aria-label=w.transcript title=w.transcript on:click=transcript>{crate::icons::icon(crate::icons::MAIL)}</button>
+            // Only embedded in a page is there something to minimise to (known at start).
+            <button id="minimise" class=if host::embedded() { "head-button" } else { "head-button off" }
+                aria-label=w.minimise title=w.minimise
+                on:click=move |_| minimise.run(())>{crate::icons::icon(crate::icons::MINUS)}</button>
         </header>
     }
 }
@@ -197,7 +214,7 @@ fn ChatFrame(config: WidgetConfig) -> impl IntoView {
     });
     view! {
         <div class="chat" style=format!("--accent:{}", config.color) on:keydown=move |ev| if ev.key() == "Escape" { minimise.run(()) }>
-            <ChatHead chat=chat team=config.team_name.clone() minimise=minimise/>
+            <ChatHead chat=chat team=config.team_name.clone() email=config.email_enabled minimise=minimise/>
             <div class="chat-body" id="chat-body">
                 <div class="bubble agent greeting" id="greeting">{config.greeting.clone()}</div>
                 <Show when=move || !chat.team_online.get() && !chat.banned.get()>
@@ -217,11 +234,10 @@ fn ChatFrame(config: WidgetConfig) -> impl IntoView {
                         <ContactForm chat=chat offline=false/>
                     </div>
                 </Show>
-                <Show when=move || chat.agent_typing.with(Option::is_some)>
-                    <div class="typing" id="agent-typing">
-                        {move || format!("{} {}", chat.agent_typing.get().unwrap_or_default(), w.typing)}
-                    </div>
-                </Show>
+                // Emptied rather than removed: a `Show` costs the bundle more than the element.
+                <div class="typing" id="agent-typing">
+                    {move || chat.agent_typing.get().map(|name| format!("{name} {}", w.typing)).unwrap_or_default()}
+                </div>
             </div>
             <Show when=move || !chat.banned.get() fallback=move || view! {
                 <div class="notice banned" id="banned-notice" role="alert">{w.banned}</div>

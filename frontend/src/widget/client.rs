@@ -161,6 +161,11 @@ impl Visitor {
         self.post_json("/api/v1/widget/identify", identity).await
     }
 
+    /// Asks the server to email the visitor their conversation.
+    pub async fn transcript(&self) -> Result<(), Failure> {
+        call(Method::POST, "/api/v1/widget/transcript", Some(&self.token), None).await.map(drop)
+    }
+
     /// Ends this token's session on the server.
     pub async fn end_session(&self) -> Result<(), Failure> {
         call(Method::DELETE, "/api/v1/widget/sessions/current", Some(&self.token), None).await.map(drop)

@@ -49,12 +49,19 @@ dto! {
         /// Largest file a visitor may attach, in bytes (the server's `NATTER_MAX_UPLOAD_BYTES`).
         #[serde(default = "default_max_upload_bytes")]
         pub max_upload_bytes: u64,
+        /// Whether the server sends email (`NATTER_SMTP_URL`): visitors who left
+        /// an email may ask for their conversation by email.
+        #[serde(default)]
+        pub email_enabled: bool,
     }
 
     /// `GET /config`: what every client of this server needs to know before it asks (public).
     pub struct ClientConfig {
         /// Largest attachment, in bytes (the server's `NATTER_MAX_UPLOAD_BYTES`).
         pub max_upload_bytes: u64,
+        /// Whether the server sends email (`NATTER_SMTP_URL`): replies can be emailed.
+        #[serde(default)]
+        pub email_enabled: bool,
     }
 
     /// `GET /settings/widget` (admins): everything, with the site key and identity secret.

@@ -59,6 +59,15 @@ impl Uploads {
         self.items.with(|i| i.iter().any(|u| u.id.is_none() && u.error.is_none()))
     }
 
+    /// Whether no file is listed (uploading, ready or refused).
+    pub fn is_empty(&self) -> bool {
+        self.items.with_untracked(Vec::is_empty)
+    }
+
+    pub fn is_empty_tracked(&self) -> bool {
+        self.items.with(Vec::is_empty)
+    }
+
     /// The uploaded files' ids, to attach.
     pub fn ready_ids(&self) -> Vec<AttachmentId> {
         self.items.with_untracked(|i| i.iter().filter_map(|u| u.id).collect())

@@ -16,7 +16,7 @@ use crate::ws::Socket;
 use attachments::{UploadList, Uploads, start_uploads};
 use leptos::prelude::*;
 use shared::ConversationId;
-use shared::api::{Message, PostKind, PostMessage, SavedReply};
+use shared::api::{EmailReply, Message, PostKind, PostMessage, SavedReply};
 use suggestions::{KeyOutcome, SuggestionList, Suggestions};
 use text::Edit;
 use toolbar::{Toolbar, Wrapper, wrappers};
@@ -83,11 +83,28 @@ impl Draft {
         if self.sending.get_untracked() || self.uploads.busy() || body.is_empty() && attachment_ids.is_empty() {
             return;
         }
+        let post = PostMessage { kind: self.kind.get_untracked(), body, client_id: client_id(), attachment_ids };
+        self.deliver(async move { send_with_retry(self.api, self.id, &post).await });
+    }
+
+    /// Emails the text (a reply, often a template picked from the saved
+    /// replies) to the contact now; it is stored as a reply too. Files go by
+    /// chat only, so not while any are attached.
+    fn send_by_email(self) {
+        let body = self.text.get_untracked().trim().to_owned();
+        if self.sending.get_untracked() || !self.uploads.is_empty() || body.is_empty() {
+            return;
+        }
+        let reply = EmailReply { saved_reply_id: None, body: Some(body), client_id: client_id() };
+        self.deliver(async move { self.api.email_reply(self.id, &reply).await });
+    }
+
+    /// Waits for the server to store what was sent; then empties the composer.
+    fn deliver(self, sent: impl Future<Output = ApiResult<Message>> + 'static) {
         self.sending.set(true);
         self.error.set(None);
-        let post = PostMessage { kind: self.kind.get_untracked(), body, client_id: client_id(), attachment_ids };
         leptos::task::spawn_local(async move {
-            match send_with_retry(self.api, self.id, &post).await {
+            match sent.await {
                 Ok(message) => {
                     self.text.set(String::new());
                     if let Some(a) = self.area.get_untracked() {
@@ -226,6 +243,11 @@ pub fn Composer(id: ConversationId, api: Authed, store: Store) -> impl IntoView 
             <div class="composer-foot">
                 <span class="error" role="alert">{move || error.get().unwrap_or_default()}</span>
                 <span class="muted small">{t!(i18n, composer.hint)}</span>
+                <Show when=move || store.email_enabled.get() && !comment()>
+                    <button id="send-email" class="secondary" title=move || t_string!(i18n, composer.send_email_hint)
+                        disabled=move || sending.get() || !uploads.is_empty_tracked()
+                        on:click=move |_| draft.send_by_email()>{t!(i18n, composer.send_email)}</button>
+                </Show>
                 <button id="send" class="primary" disabled=move || sending.get() || uploads.busy_tracked()
                     on:click=move |_| send()>
                     {move || if comment() { t_string!(i18n, composer.add_comment) } else { t_string!(i18n, composer.send) }}
