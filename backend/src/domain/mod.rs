@@ -17,6 +17,7 @@ pub mod roster;
 pub mod saved_replies;
 pub mod sessions;
 pub mod team;
+pub mod upload_form;
 pub mod validate;
 pub mod visitor_sessions;
 pub mod webhooks;
