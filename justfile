@@ -8,6 +8,8 @@ wasm_bindgen_version := "0.2.130"
 # From npm: binaryen for wasm-opt, terser to minify the JavaScript glue.
 binaryen_version := "132.0.0"
 terser_version := "5.51.4"
+# From crates.io, for `just fuzz` (which builds with the nightly toolchain).
+cargo_fuzz_version := "0.13.2"
 
 # List the recipes.
 default:
@@ -84,9 +86,28 @@ schemathesis SECS="150":
     cargo build -p backend --bin natter
     bash .ci/schemathesis.sh {{SECS}}
 
+# Install the pinned cargo-fuzz (once per machine).
+fuzz-tools:
+    if ! cargo fuzz --version 2>/dev/null | grep -q "{{cargo_fuzz_version}}"; then cargo install cargo-fuzz --version {{cargo_fuzz_version}} --locked; fi
+
+# Fuzz WebSocket frame decoding, markdown rendering and upload parsing for SECS seconds each
+# (fuzz/, nightly, no sanitizer: the code under test is safe Rust). New inputs go to
+# fuzz/target/corpus, beside the committed seeds in fuzz/corpus; a crash lands in fuzz/artifacts.
+fuzz SECS="20": fuzz-tools
+    cd fuzz && cargo +nightly fuzz build --sanitizer none
+    just _fuzz-run frames {{SECS}} 4096
+    just _fuzz-run markdown {{SECS}} 2048
+    just _fuzz-run multipart {{SECS}} 2048
+
+_fuzz-run TARGET SECS MAX_LEN:
+    mkdir -p fuzz/target/corpus/{{TARGET}}
+    cd fuzz && cargo +nightly fuzz run --sanitizer none {{TARGET}} target/corpus/{{TARGET}} corpus/{{TARGET}} -- \
+        -max_total_time={{SECS}} -max_len={{MAX_LEN}} -timeout=10 -rss_limit_mb=1024 -print_final_stats=1
+
 # Formatting and lints, as CI checks them.
 lint:
     cargo fmt --all -- --check
+    cargo fmt --manifest-path fuzz/Cargo.toml -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
 # Format the code.

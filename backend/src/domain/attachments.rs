@@ -1,6 +1,7 @@
 //! Attachments: uploads checked for size and sniffed for type, stored through
 //! [`Storage`](crate::storage::Storage), and served only to who may see them.
 
+use super::upload_form::{UploadError, UploadLimits, read_files};
 use crate::auth::Caller;
 use crate::clock::millis;
 use crate::entities::stored::StoredKind;
@@ -8,8 +9,7 @@ use crate::entities::{attachments, conversations, messages};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_multipart::Multipart;
-use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
+use bytes::Bytes;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use shared::AttachmentId;
 use shared::api::Attachment;
@@ -59,55 +59,25 @@ pub async fn for_messages(state: &AppState, message_ids: Vec<Uuid>) -> ApiResult
     Ok(by_message)
 }
 
-/// A body that is not multipart at all is 415; a broken multipart body is 400.
-fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
-    use actix_multipart::MultipartError as E;
-    match e {
-        E::ContentTypeMissing | E::ContentTypeParse | E::ContentTypeIncompatible => {
-            ApiError::UnsupportedMediaType("expected Content-Type: multipart/form-data".into())
+impl From<UploadError> for ApiError {
+    fn from(e: UploadError) -> Self {
+        match e {
+            UploadError::NotMultipart => {
+                ApiError::UnsupportedMediaType("expected Content-Type: multipart/form-data".into())
+            }
+            UploadError::Malformed(e) => ApiError::Malformed(format!("invalid multipart body: {e}")),
+            UploadError::TooManyFiles(max) => ApiError::invalid(format!("at most {max} files per upload")),
+            UploadError::TooLarge(max) => ApiError::FileTooLarge(max),
         }
-        other => ApiError::Malformed(format!("invalid multipart body: {other}")),
     }
-}
-
-/// A file name safe to store and to put in a header.
-fn clean_filename(name: Option<&str>) -> String {
-    let name = name.unwrap_or("file");
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
-    if cleaned.trim().is_empty() { "file".into() } else { cleaned.trim().to_owned() }
 }
 
 /// Stores every file of a multipart upload for `uploader`. A file over the limit
 /// fails the whole request with 413 and nothing from it is kept.
 #[tracing::instrument(skip_all, fields(uploader = %uploader))]
-pub async fn upload(state: &AppState, uploader: Uuid, mut payload: Multipart) -> ApiResult<Vec<Attachment>> {
-    let max = state.settings.max_upload_bytes;
-    let mut received: Vec<(String, Bytes)> = Vec::new();
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(multipart_error)?;
-        let Some(filename) =
-            field.content_disposition().and_then(|d| d.get_filename()).map(|f| clean_filename(Some(f)))
-        else {
-            // Not a file field: drain and ignore.
-            while let Some(chunk) = field.next().await {
-                chunk.map_err(multipart_error)?;
-            }
-            continue;
-        };
-        if received.len() >= MAX_FILES_PER_UPLOAD {
-            return Err(ApiError::invalid(format!("at most {MAX_FILES_PER_UPLOAD} files per upload")));
-        }
-        let mut buffer = BytesMut::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(multipart_error)?;
-            if (buffer.len() + chunk.len()) as u64 > max {
-                return Err(ApiError::FileTooLarge(max));
-            }
-            buffer.extend_from_slice(&chunk);
-        }
-        received.push((filename, buffer.freeze()));
-    }
+pub async fn upload(state: &AppState, uploader: Uuid, payload: Multipart) -> ApiResult<Vec<Attachment>> {
+    let limits = UploadLimits { max_bytes: state.settings.max_upload_bytes, max_files: MAX_FILES_PER_UPLOAD };
+    let received = read_files(payload, limits).await?;
     if received.is_empty() {
         return Err(ApiError::invalid("no file in the upload (send multipart/form-data with a file field)"));
     }

@@ -18,6 +18,7 @@ pub mod saved_replies;
 pub mod search;
 pub mod sessions;
 pub mod team;
+pub mod upload_form;
 pub mod validate;
 pub mod visitor_sessions;
 pub mod webhooks;

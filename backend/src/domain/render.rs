@@ -69,7 +69,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if "\\`*_{}[]()<>#+-.!|~".contains(c) {
+        if "\\`*_{}[]()<>#+-.!|~&".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -186,6 +186,14 @@ mod tests {
         );
         assert_eq!(out, r"Hi \[evil\]\(http://x\), I'm Ana. {{unknown}} ");
         assert!(!markdown_to_html(&out).contains("<a"));
+    }
+
+    #[test]
+    fn escaped_entities_stay_literal() {
+        assert_eq!(
+            markdown_to_html(&escape_markdown("Tom &amp; Jerry &#60;3")),
+            "<p>Tom &amp;amp; Jerry &amp;#60;3</p>\n"
+        );
     }
 
     #[test]

@@ -139,10 +139,14 @@ impl Stream for GuardedPayload {
         match Pin::new(&mut this.inner).poll_next(cx) {
             Poll::Ready(Some(Ok(bytes))) => match this.guard.feed(&bytes) {
                 Ok(()) => Poll::Ready(Some(Ok(bytes))),
-                Err((0, Oversized)) => Poll::Ready(Some(Err(PayloadError::Overflow))),
                 Err((before, Oversized)) => {
+                    // Whoever polls again gets the refusal again, never the bytes after it.
                     this.failed = true;
-                    Poll::Ready(Some(Ok(bytes.slice(..before))))
+                    if before == 0 {
+                        Poll::Ready(Some(Err(PayloadError::Overflow)))
+                    } else {
+                        Poll::Ready(Some(Ok(bytes.slice(..before))))
+                    }
                 }
             },
             other => other,
