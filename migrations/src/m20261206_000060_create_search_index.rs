@@ -16,6 +16,9 @@ impl MigrationName for Migration {
 ///
 /// SQLite: FTS5 tables over the rows (external content, `unicode61` with
 /// diacritics removed), kept in step by triggers in the writing transaction.
+/// Search needs which rows hold a word, not where in them nor ranking: no
+/// positions (`detail=none`) and no sizes (`columnsize=0`) keep each message's
+/// share of the write small.
 /// PostgreSQL: GIN indexes on `natter_search_words(text)`, a `tsvector` of the
 /// unaccented, lower-cased words (an IMMUTABLE wrapper, as index expressions
 /// require; `unaccent` ships with PostgreSQL and is a trusted extension).
@@ -25,7 +28,7 @@ impl MigrationTrait for Migration {
         let statements: &[&str] = match m.get_database_backend() {
             DbBackend::Sqlite => &[
                 "CREATE VIRTUAL TABLE messages_search USING fts5(body, content='messages', content_rowid='rowid', \
-                 tokenize='unicode61 remove_diacritics 2')",
+                 tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0)",
                 "INSERT INTO messages_search(messages_search) VALUES ('rebuild')",
                 "CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN \
                  INSERT INTO messages_search(rowid, body) VALUES (new.rowid, new.body); END",
@@ -35,7 +38,7 @@ impl MigrationTrait for Migration {
                  INSERT INTO messages_search(messages_search, rowid, body) VALUES ('delete', old.rowid, old.body); \
                  INSERT INTO messages_search(rowid, body) VALUES (new.rowid, new.body); END",
                 "CREATE VIRTUAL TABLE contacts_search USING fts5(name, email, phone, content='contacts', \
-                 content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')",
+                 content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0)",
                 "INSERT INTO contacts_search(contacts_search) VALUES ('rebuild')",
                 "CREATE TRIGGER contacts_search_insert AFTER INSERT ON contacts BEGIN \
                  INSERT INTO contacts_search(rowid, name, email, phone) VALUES (new.rowid, new.name, new.email, new.phone); END",
