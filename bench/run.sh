@@ -177,7 +177,7 @@ instructions() {
     echo "[$(date +%T)] instructions per message (callgrind)" >&2
     DATA=$(mktemp -d -t natter-data.XXXXXX)
     env NATTER_BIND=127.0.0.1:18304 NATTER_DATA_DIR="$DATA" NATTER_LOG=warn NATTER_NEW_VISITORS_PER_IP=0 NATTER_SOCKETS_PER_IP=0 \
-        valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$OUT/callgrind.out" \
+        valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT/callgrind.out" \
         "$NATTER" >"$OUT/callgrind.log" 2>&1 &
     PID=$!
     PIDS+=("$PID")
@@ -190,7 +190,8 @@ instructions() {
     callgrind_control -d "$PID" >/dev/null || true
     cleanup
     local total
-    total=$(callgrind_annotate "$OUT"/callgrind.out* 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d , | head -1)
+    # Every dump's totals (the first file is the empty one written at exit).
+    total=$(awk '/^totals:/ { t += $2 } END { print t + 0 }' "$OUT"/callgrind.out*)
     row 'natter     %s instructions per message (each delivered to %s agents; %s of %s delivered)' \
         "$(awk -v t="${total:-0}" -v n="$(f sent "$r")" 'BEGIN { if (n > 0) printf "%.0f", t / n; else print "?" }')" \
         10 "$(f received_by_agent0 "$r")" "$(f sent "$r")"
