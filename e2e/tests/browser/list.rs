@@ -1,7 +1,23 @@
 //! The conversation list: further pages load as it scrolls, and the by-group filter.
 
 use crate::harness::*;
+use futures_util::StreamExt;
 use shared::api::*;
+
+/// A team already at work: the admin's own socket, open (and read) while the
+/// conversations arrive, so none of them turns red for want of an agent online,
+/// and none turns back — live, on the inbox's socket — when the browser signs in.
+async fn admin_at_work(server: &Server) -> tokio::task::JoinHandle<()> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let url = format!("ws://127.0.0.1:{}/api/v1/ws/agent", server.port);
+    let mut request = url.into_client_request().expect("a request");
+    let protocols = format!("natter.v1, bearer.{}", server.admin.access_token);
+    request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("a header"));
+    let (mut stream, _) = tokio_tungstenite::connect_async(request).await.expect("the agent socket opens");
+    // The first frame is `ready`: the admin counts as online from here.
+    stream.next().await.expect("a frame").expect("ready");
+    tokio::spawn(async move { while let Some(Ok(_)) = stream.next().await {} })
+}
 
 /// How many cards the list shows.
 fn cards_are(n: usize) -> String {
@@ -15,6 +31,7 @@ fn cards_at_least(n: usize) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scrolling_loads_the_next_pages_of_the_list() {
     let server = Server::start_with(|s| s.new_visitors_per_ip = 0).await;
+    let at_work = admin_at_work(&server).await;
     // A page is 50 conversations: three pages.
     for i in 0..120 {
         server.visitor_says(&server.new_visitor().await, &format!("question {i}")).await;
@@ -35,6 +52,7 @@ async fn scrolling_loads_the_next_pages_of_the_list() {
         Ok(())
     })
     .await;
+    at_work.abort();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
