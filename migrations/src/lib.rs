@@ -19,6 +19,7 @@ mod m20261206_000031_index_missed_deadlines;
 mod m20261206_000050_create_webhooks;
 mod m20261206_000051_create_email_tables;
 mod m20261206_000060_create_search_index;
+mod m20261206_000061_search_query_from_words;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000050_create_webhooks::Migration),
             Box::new(m20261206_000051_create_email_tables::Migration),
             Box::new(m20261206_000060_create_search_index::Migration),
+            Box::new(m20261206_000061_search_query_from_words::Migration),
         ]
     }
 }

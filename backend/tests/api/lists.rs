@@ -85,6 +85,17 @@ async fn conversation_pages_filters_and_search(app: TestApp) {
     for q in ["ancion", "cancion zzz"] {
         assert!(all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await.is_empty(), "q={q}");
     }
+    // Letters that PostgreSQL's unaccent turns into punctuation ("ŉ" → "'n", "⑴" → "(1)", "ː" → ":")
+    // are words like any other, not query syntax.
+    let odd = app.visitor_says(&app.new_visitor().await, "Pregunta ⑴ sobre ŉ").await;
+    for q in ["⑴", "ŉ", "ŉ ⑴"] {
+        let found = all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await;
+        assert!(found.iter().any(|c| c.id == odd), "q={q}");
+    }
+    for q in ["aːb", "ʼ", "ˈx"] {
+        let found = all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await;
+        assert!(!found.iter().any(|c| c.id == odd), "q={q}");
+    }
 }
 
 fn urlencode(s: &str) -> String {
