@@ -54,7 +54,7 @@ impl Application {
         let (db, wiring) = connect(&settings, &metrics).await?;
         let bus = wiring.start(db.conn().clone(), clock.clone()).await?;
         let (shutdown, stopping) = watch::channel(false);
-        let state = AppState {
+        let state = AppState::new(crate::state::Parts {
             metrics,
             jwt: JwtKeys::load(&settings)?,
             storage: Storage::from_settings(&settings)?,
@@ -68,7 +68,7 @@ impl Application {
             clock,
             bus,
             db,
-        };
+        });
         if let Some((email, password)) = sessions::bootstrap_admin(&state).await.map_err(|e| anyhow::anyhow!("{e}"))? {
             // Shown once, on the first start, so the owner can log in.
             if state.settings.log_format == LogFormat::Json {
