@@ -159,8 +159,16 @@ impl Store {
         self.conversations.with(|m| m.values().filter(|c| c.dot != Dot::None).count())
     }
 
+    /// Keeps a changed conversation in step: updated or dropped if listed; added
+    /// if it belongs and sorts within the pages loaded so far (one beyond them,
+    /// an old conversation changed elsewhere, comes with its page as the list scrolls).
     fn upsert(&self, conversation: Conversation) {
-        let keep = self.matches(&conversation) || self.selected.get_untracked() == Some(conversation.id);
+        let selected = self.selected.get_untracked() == Some(conversation.id);
+        let keep = self.matches(&conversation) || selected;
+        let listed = self.conversations.with_untracked(|m| m.contains_key(&conversation.id));
+        if keep && !listed && !selected && !self.within_loaded(&conversation) {
+            return;
+        }
         self.conversations.update(|m| {
             if keep {
                 m.insert(conversation.id, conversation);
@@ -168,6 +176,15 @@ impl Store {
                 m.remove(&conversation.id);
             }
         });
+    }
+
+    /// Whether `c` sorts before the end of the loaded pages (always, once every page is loaded).
+    fn within_loaded(&self, c: &Conversation) -> bool {
+        if self.next_cursor.with_untracked(Option::is_none) {
+            return true;
+        }
+        let key = |c: &Conversation| (c.last_activity_at, c.id.0);
+        self.conversations.with_untracked(|m| m.values().map(key).min()).is_none_or(|last| key(c) > last)
     }
 
     /// Applies one event from the log; returns what the agent should be alerted to.

@@ -80,3 +80,37 @@ async fn the_group_filter_shows_only_that_groups_conversations() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_beyond_the_loaded_pages_waits_for_its_page() {
+    let server = Server::start_with(|s| s.new_visitors_per_ip = 0).await;
+    let at_work = admin_at_work(&server).await;
+    let token = server.admin.access_token.clone();
+    let mut ids = Vec::new();
+    for i in 0..55 {
+        ids.push(server.visitor_says(&server.new_visitor().await, &format!("question {i}")).await);
+    }
+    let oldest = ids[0];
+    with_browser("list_beyond_pages", |b| async move {
+        b.sign_in(&server, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+        b.until("the first page", &cards_are(50)).await?;
+        // The oldest, on the second page, is assigned (its activity stays old)…
+        let assign = AssignRequest { agent_id: Some(server.admin.agent.id), group_id: None };
+        let _: Conversation =
+            server.post(&format!("/api/v1/conversations/{oldest}/assign"), &token, &assign, 200).await;
+        // …then a new conversation arrives, after it in the log: it goes on top, the oldest stays unloaded.
+        let newest = server.visitor_says(&server.new_visitor().await, "a new question").await;
+        b.find(&card(newest)).await?;
+        b.until("the first page and the new one", &cards_are(51)).await?;
+        assert!(b.js(&format!("return !document.querySelector({:?})", card(oldest))).await?.as_bool() == Some(true));
+        // Its page brings it, once.
+        b.js("const list = document.querySelector('#cards'); list.scrollTop = list.scrollHeight; \
+              list.dispatchEvent(new Event('scroll')); return 1")
+            .await?;
+        b.until("every conversation once", &cards_are(56)).await?;
+        b.find(&card(oldest)).await?;
+        Ok(())
+    })
+    .await;
+    at_work.abort();
+}
