@@ -85,15 +85,19 @@ pub(super) struct PostJob {
 /// touches: a fifth of the write's cost); if a statement fails, the transaction
 /// starts over and each send is written in a savepoint of its own, so only the
 /// one at fault fails. After other work in the batch, they get one savepoint.
-pub(super) async fn run(batch: &mut Batch, jobs: Vec<PostJob>) {
+/// Returns whether they had to be written one by one.
+pub(super) async fn run(batch: &mut Batch, jobs: Vec<PostJob>) -> bool {
     if jobs.is_empty() {
-        return;
+        return false;
     }
     let posts: Vec<&NewPost> = jobs.iter().map(|j| &j.post).collect();
     let fresh = batch.is_fresh();
     let first = together(batch, &posts, !fresh).await;
     let failed = match first {
-        Ok(outcomes) => return answer(batch, jobs.into_iter().zip(outcomes)),
+        Ok(outcomes) => {
+            answer(batch, jobs.into_iter().zip(outcomes));
+            return false;
+        }
         Err(e) => e,
     };
     tracing::warn!(error = %failed, sends = jobs.len(), "a batch of sends failed; writing them one by one");
@@ -101,7 +105,7 @@ pub(super) async fn run(batch: &mut Batch, jobs: Vec<PostJob>) {
         for job in jobs {
             let _ = job.reply.send(Err(unavailable(&e)));
         }
-        return;
+        return true;
     }
     for job in jobs {
         match together(batch, &[&job.post], true).await {
@@ -111,6 +115,7 @@ pub(super) async fn run(batch: &mut Batch, jobs: Vec<PostJob>) {
             }
         }
     }
+    true
 }
 
 fn answer(batch: &mut Batch, outcomes: impl Iterator<Item = (PostJob, ApiResult<Posted>)>) {
@@ -157,6 +162,9 @@ async fn together(batch: &mut Batch, posts: &[&NewPost], isolated: bool) -> Resu
     }
 }
 
+/// (author, client id) pairs looked up per query.
+const PAIRS_PER_QUERY: usize = 200;
+
 /// What the database already holds about a batch of sends.
 struct Known {
     existing: HashMap<(Uuid, String), messages::Model>,
@@ -169,26 +177,26 @@ impl Known {
     async fn load(db: &impl ConnectionTrait, posts: &[&NewPost]) -> Result<Self, DbErr> {
         // Exact (author, client id) pairs: `author IN (…) AND client_id IN (…)`
         // would probe the index for every combination of the two lists.
+        // A few hundred pairs per query: SQLite refuses an expression deeper than
+        // 1,000 terms, and a busy writer's batch holds thousands of sends.
         let wanted: HashSet<(Uuid, &str)> = posts.iter().map(|p| (p.author_id, p.client_id.as_str())).collect();
-        let mut pairs = Condition::any();
-        for (author, client_id) in &wanted {
-            pairs = pairs.add(
-                Condition::all()
-                    .add(messages::Column::AuthorId.eq(*author))
-                    .add(messages::Column::ClientId.eq(*client_id)),
-            );
-        }
-        let existing = messages::Entity::find()
-            .filter(pairs)
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|m| {
+        let wanted_list: Vec<_> = wanted.iter().collect();
+        let mut existing = HashMap::new();
+        for chunk in wanted_list.chunks(PAIRS_PER_QUERY) {
+            let mut pairs = Condition::any();
+            for (author, client_id) in chunk {
+                pairs = pairs.add(
+                    Condition::all()
+                        .add(messages::Column::AuthorId.eq(*author))
+                        .add(messages::Column::ClientId.eq(*client_id)),
+                );
+            }
+            existing.extend(messages::Entity::find().filter(pairs).all(db).await?.into_iter().filter_map(|m| {
                 let client_id = m.client_id.clone()?;
                 let author = m.author_id?;
                 wanted.contains(&(author, client_id.as_str())).then_some(((author, client_id), m))
-            })
-            .collect();
+            }));
+        }
         let by_id: HashSet<Uuid> = posts
             .iter()
             .filter_map(|p| match p.target {

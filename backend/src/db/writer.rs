@@ -138,20 +138,22 @@ impl Writer {
                 return true;
             }
         };
-        let mut posts = Vec::new();
-        let mut seen = Vec::new();
+        let (mut posts, mut seen, mut retried) = (Vec::new(), Vec::new(), false);
         for job in jobs {
             match job {
                 Job::Post(post) => posts.push(post),
                 Job::VisitorSeen { contact, page, at } => seen.push((contact, page, at)),
                 Job::Turn(give) => {
                     // Messages queued before this turn are written before it.
-                    posts::run(&mut batch, std::mem::take(&mut posts)).await;
+                    retried |= posts::run(&mut batch, std::mem::take(&mut posts)).await;
                     batch.take_turn(give).await;
                 }
             }
         }
-        posts::run(&mut batch, posts).await;
+        retried |= posts::run(&mut batch, posts).await;
+        if retried {
+            self.metrics.write_retried();
+        }
         batch::record_visitors_seen(&mut batch, seen).await;
         let committing = std::time::Instant::now();
         let result = batch.commit().await;

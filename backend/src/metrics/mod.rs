@@ -30,6 +30,7 @@ struct Inner {
     messages: IntCounterVec,
     commit_duration: Histogram,
     commit_batch: Histogram,
+    write_retries: IntCounter,
     write_queue: IntGauge,
     bus_lag: IntGauge,
     login_failures: IntCounter,
@@ -78,6 +79,10 @@ impl Metrics {
             commit_batch: reg.add(Histogram::with_opts(
                 HistogramOpts::new("natter_db_commit_batch_size", "Writer jobs made durable by one commit")
                     .buckets(exponential_buckets(1.0, 2.0, 12)?),
+            )?)?,
+            write_retries: reg.add(IntCounter::new(
+                "natter_db_write_retries_total",
+                "Write batches whose sends were written again one by one after a statement failed",
             )?)?,
             write_queue: reg.add(IntGauge::new(
                 "natter_db_write_queue_depth",
@@ -160,6 +165,11 @@ impl Metrics {
     pub fn commit(&self, batch_size: usize, latency: Duration) {
         self.0.commit_batch.observe(batch_size as f64);
         self.0.commit_duration.observe(latency.as_secs_f64());
+    }
+
+    /// A batch's sends had to be written again one by one (a statement failed).
+    pub fn write_retried(&self) {
+        self.0.write_retries.inc();
     }
 
     /// How many jobs wait for the database writer.

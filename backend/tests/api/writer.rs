@@ -5,6 +5,7 @@
 //! submitted meanwhile is taken together by the next batch.
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::metrics::{scrape, value};
 use crate::on_both_databases;
 use backend::clock::Clock;
 use backend::db::posts::{NewPost, PostTarget, Posted};
@@ -15,7 +16,11 @@ use shared::{AttachmentId, ContactId, ConversationId};
 use std::future::Future;
 use uuid::Uuid;
 
-on_both_databases!(sends_in_one_batch_keep_order_and_client_ids, a_bad_send_fails_alone_and_the_batch_commits);
+on_both_databases!(
+    sends_in_one_batch_keep_order_and_client_ids,
+    a_bad_send_fails_alone_and_the_batch_commits,
+    thousands_of_sends_in_one_batch_are_written_together
+);
 
 fn send(target: PostTarget, author: Uuid, client_id: &str, body: &str, now: i64) -> NewPost {
     NewPost {
@@ -124,11 +129,13 @@ async fn a_bad_send_fails_alone_and_the_batch_commits(app: TestApp) {
         send(good, contact.0, "4", "after", now),
     ];
     let db = app.state.db.clone();
+    let retried_before = retries(&app).await;
     let outcomes = in_one_batch(&app, posts.len(), move || async move {
         // Polled in order, so queued in order.
         join_all(posts.into_iter().map(|p| db.post(p))).await
     })
     .await;
+    assert_eq!(retries(&app).await, retried_before + 1.0, "the batch was written again one by one, once");
     let [before, nowhere, ghost, nobody, after] = <[_; 5]>::try_from(outcomes).expect("five answers");
     assert!(matches!(nowhere, Err(ApiError::NotFound)), "{nowhere:?}");
     // The missing file fails a statement: the batch is written again one by one.
@@ -137,6 +144,36 @@ async fn a_bad_send_fails_alone_and_the_batch_commits(app: TestApp) {
     let (before, after) = (message(before.expect("before")), message(after.expect("after")));
     assert!(before.seq < after.seq);
     assert_eq!(bodies(&app, conversation).await, ["hello", "before", "after"], "the good sends, nothing else");
+}
+
+async fn retries(app: &TestApp) -> f64 {
+    value(&scrape(app, None).await, "natter_db_write_retries_total", &[])
+}
+
+/// A busy server's batch holds thousands of sends: they are looked up and written
+/// together (SQLite refuses an expression over 1,000 terms deep, which once sent
+/// every big batch down the slow path of one savepoint per send).
+async fn thousands_of_sends_in_one_batch_are_written_together(app: TestApp) {
+    const SENDS: usize = 1_500;
+    let visitor = app.new_visitor().await;
+    let contact = visitor.contact_id;
+    let now = backend::clock::millis(app.clock.now());
+    let target = PostTarget::Visitor(contact);
+    let before = retries(&app).await;
+    let posts: Vec<_> = (0..SENDS).map(|i| send(target, contact.0, &format!("k{i}"), &format!("m{i}"), now)).collect();
+    let db = app.state.db.clone();
+    let outcomes = in_one_batch(&app, SENDS, move || async move {
+        // Polled in order, so queued in order.
+        join_all(posts.into_iter().map(|p| db.post(p))).await
+    })
+    .await;
+    let seqs: Vec<i64> = outcomes.into_iter().map(|o| message(o.expect("stored")).seq).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order");
+    assert_eq!(retries(&app).await, before, "no statement failed: the batch was not written one by one");
+    // A repeat of any of them is recognised as stored.
+    let Ok(Posted::Existing(_)) = app.state.db.post(send(target, contact.0, "k1499", "m1499", now)).await else {
+        panic!("the last client id is stored")
+    };
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
