@@ -32,6 +32,9 @@ measure() { # KIND [DATABASE_URL]
     env NATTER_DATA_DIR="$DATA" NATTER_LOG=warn ${url:+DATABASE_URL=$url} "$NATTER" seed \
         --conversations "$CONVERSATIONS" --messages "$MESSAGES" >"$DATA/seed.log" 2>&1
     echo "[$(date +%T)] $kind: seeded $CONVERSATIONS conversations / $MESSAGES messages in $((SECONDS - started)) s" >&2
+    # After a bulk load, as autovacuum would within its next rounds: the text indexes' pending
+    # lists merged (until then every search reads them whole) and fresh statistics.
+    [ -n "$url" ] && psql -q "$url" -c "VACUUM ANALYZE" >/dev/null
     env NATTER_BIND=127.0.0.1:18306 NATTER_DATA_DIR="$DATA" NATTER_LOG=warn ${url:+DATABASE_URL=$url} \
         taskset -c 0 "$NATTER" >"$DATA/server.log" 2>&1 &
     PID=$!

@@ -162,7 +162,7 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
         if words.is_empty() {
             return Ok(Page { items: Vec::new(), next_cursor: None });
         }
-        select = select.filter(super::search::conversation_matches(db.get_database_backend(), &words));
+        select = select.filter(super::search::conversations_matching(db, &words).await?);
     }
     if let Some(cursor) = query.cursor.as_deref() {
         let (at, id) = parse_cursor(cursor)?;

@@ -5,11 +5,16 @@
 //! SQLite's FTS5 tables `messages_search` and `contacts_search`, kept in step by
 //! triggers; PostgreSQL's GIN indexes on `natter_search_words(…)`.
 
-use sea_orm::DbBackend;
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use crate::entities::conversations;
+use sea_orm::sea_query::{Condition, Expr, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, Statement};
+use uuid::Uuid;
 
 /// Most words a query is searched by; the rest are ignored.
 const MAX_WORDS: usize = 8;
+
+/// Up to this many matching rows, PostgreSQL's matches are listed by id first.
+const FEW: u64 = 2_000;
 
 /// A query's words: runs of letters and digits, as the indexes cut text.
 pub fn words(q: &str) -> Vec<&str> {
@@ -42,7 +47,7 @@ pub fn contact_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
 
 /// Conversations (rows of `conversations`) whose contact has every word, or one
 /// of whose messages does.
-pub fn conversation_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
+fn conversation_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
     let sql = match backend {
         DbBackend::Postgres => {
             "(conversations.contact_id IN (SELECT contacts.id FROM contacts WHERE \
@@ -64,6 +69,52 @@ pub fn conversation_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
         DbBackend::Postgres => Expr::cust_with_values(sql, [pattern]),
         _ => Expr::cust_with_values(sql, [pattern.clone(), pattern]),
     }
+}
+
+/// Conversations matching every word, as a condition on `conversations`.
+///
+/// On PostgreSQL, the indexes are read first, at most [`FEW`] rows deep: when
+/// fewer rows match, the condition names the conversations and contacts found.
+/// Its planner otherwise guesses a rare word common (its estimate for a prefix
+/// is a fixed share of the rows) and walks every conversation by recency,
+/// computing each message's words: 256 ms to find nothing in 20,000 messages,
+/// against 0.04 ms through the index. With many matches that walk is the right
+/// plan, and the condition is left to it. SQLite always starts from its index.
+pub async fn conversations_matching(db: &impl ConnectionTrait, words: &[&str]) -> Result<Condition, DbErr> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres
+        && let Some((conversations, contacts)) = few_postgres(db, words).await?
+    {
+        return Ok(Condition::any()
+            .add(conversations::Column::Id.is_in(conversations))
+            .add(conversations::Column::ContactId.is_in(contacts)));
+    }
+    Ok(Condition::all().add(conversation_matches(backend, words)))
+}
+
+/// The conversations whose messages match and the contacts who match, if
+/// fewer than [`FEW`] rows of each do.
+async fn few_postgres(db: &impl ConnectionTrait, words: &[&str]) -> Result<Option<(Vec<Uuid>, Vec<Uuid>)>, DbErr> {
+    const MESSAGES: &str = "SELECT m.conversation_id FROM messages m \
+                            WHERE natter_search_words(m.body) @@ natter_search_query($1) LIMIT $2";
+    const CONTACTS: &str = "SELECT contacts.id FROM contacts WHERE natter_search_words(coalesce(contacts.name, '') \
+                            || ' ' || coalesce(contacts.email, '') || ' ' || coalesce(contacts.phone, '')) \
+                            @@ natter_search_query($1) LIMIT $2";
+    let mut found = Vec::with_capacity(2);
+    for sql in [MESSAGES, CONTACTS] {
+        let values = [pattern(DbBackend::Postgres, words).into(), (FEW as i64).into()];
+        let rows = db.query_all_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?;
+        if rows.len() as u64 >= FEW {
+            return Ok(None);
+        }
+        let mut ids: Vec<Uuid> = rows.iter().map(|r| r.try_get_by_index(0)).collect::<Result<_, _>>()?;
+        ids.sort_unstable();
+        ids.dedup();
+        found.push(ids);
+    }
+    let contacts = found.pop().unwrap_or_default();
+    let conversations = found.pop().unwrap_or_default();
+    Ok(Some((conversations, contacts)))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use shared::api::*;
 use shared::{ConversationId, Page};
 use std::collections::HashSet;
 
-on_both_databases!(conversation_pages_filters_and_search, message_pages);
+on_both_databases!(conversation_pages_filters_and_search, message_pages, a_word_in_thousands_of_messages_is_found_too);
 
 async fn all_pages(app: &TestApp, query: &str) -> Vec<Conversation> {
     let mut items = Vec::new();
@@ -96,6 +96,46 @@ async fn conversation_pages_filters_and_search(app: TestApp) {
         let found = all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await;
         assert!(!found.iter().any(|c| c.id == odd), "q={q}");
     }
+}
+
+/// Search lists the same conversations whether a word is in a few messages or in
+/// thousands (PostgreSQL reads its index first when few match, and lets its
+/// planner walk the conversations when many do).
+async fn a_word_in_thousands_of_messages_is_found_too(app: TestApp) {
+    use backend::clock::Clock;
+    use backend::db::posts::{NewPost, PostTarget};
+    let chatty = app.new_visitor().await;
+    let now = backend::clock::millis(app.clock.now());
+    let sends = (0..2_100).map(|i| {
+        let body = format!("hola número {i}");
+        app.state.db.post(NewPost {
+            target: PostTarget::Visitor(chatty.contact_id),
+            id: uuid::Uuid::now_v7(),
+            kind: MessageKind::Visitor,
+            agent_id: None,
+            author_id: chatty.contact_id.0,
+            author_name: None,
+            html: format!("<p>{body}</p>"),
+            preview: Some(body.clone()),
+            body,
+            client_id: format!("c{i}"),
+            attachments: Vec::new(),
+            now,
+        })
+    });
+    for posted in futures_util::future::join_all(sends).await {
+        posted.expect("stored");
+    }
+    let chatty_conversation = all_pages(&app, "filter=all&q=numero").await;
+    assert_eq!(chatty_conversation.len(), 1);
+    let both = app.visitor_says(&app.new_visitor().await, "Hola y adiós").await;
+    let farewell = app.visitor_says(&app.new_visitor().await, "Adiós").await;
+    let ids = |found: Vec<Conversation>| found.iter().map(|c| c.id).collect::<Vec<_>>();
+    // Thousands of messages hold "hola": the newest activity first.
+    assert_eq!(ids(all_pages(&app, "filter=all&q=HOLA").await), vec![both, chatty_conversation[0].id]);
+    // Two hold "adiós".
+    assert_eq!(ids(all_pages(&app, "filter=all&q=adios").await), vec![farewell, both]);
+    assert_eq!(ids(all_pages(&app, "filter=all&q=hola%20adios").await), vec![both]);
 }
 
 fn urlencode(s: &str) -> String {
