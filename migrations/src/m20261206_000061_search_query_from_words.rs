@@ -17,32 +17,32 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        if m.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        m.get_connection()
-            .execute_unprepared(
-                "CREATE OR REPLACE FUNCTION natter_search_query(text) RETURNS tsquery \
-                 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS \
-                 $$ SELECT to_tsquery('simple'::regconfig, string_agg(quote_literal(w) || ':*', ' & ')) \
-                 FROM regexp_split_to_table(regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, $1)), \
-                 '[^[:alnum:]]+', ' ', 'g'), ' ') AS w WHERE w <> '' $$",
-            )
-            .await
-            .map(drop)
+        define_query(
+            m,
+            "SELECT to_tsquery('simple'::regconfig, string_agg(quote_literal(w) || ':*', ' & ')) \
+             FROM regexp_split_to_table(regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, $1)), \
+             '[^[:alnum:]]+', ' ', 'g'), ' ') AS w WHERE w <> ''",
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        if m.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        m.get_connection()
-            .execute_unprepared(
-                "CREATE OR REPLACE FUNCTION natter_search_query(text) RETURNS tsquery \
-                 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS \
-                 $$ SELECT to_tsquery('simple'::regconfig, lower(public.unaccent('public.unaccent'::regdictionary, $1))) $$",
-            )
-            .await
-            .map(drop)
+        define_query(
+            m,
+            "SELECT to_tsquery('simple'::regconfig, lower(public.unaccent('public.unaccent'::regdictionary, $1)))",
+        )
+        .await
     }
+}
+
+/// (Re)defines `natter_search_query(text)` on PostgreSQL as `body`.
+async fn define_query(m: &SchemaManager<'_>, body: &str) -> Result<(), DbErr> {
+    if m.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let sql = format!(
+        "CREATE OR REPLACE FUNCTION natter_search_query(text) RETURNS tsquery \
+         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ {body} $$"
+    );
+    m.get_connection().execute_unprepared(&sql).await.map(drop)
 }
