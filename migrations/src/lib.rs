@@ -20,6 +20,7 @@ mod m20261206_000050_create_webhooks;
 mod m20261206_000051_create_email_tables;
 mod m20261206_000060_create_search_index;
 mod m20261206_000061_search_query_from_words;
+mod m20261206_000070_index_known_contacts;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000051_create_email_tables::Migration),
             Box::new(m20261206_000060_create_search_index::Migration),
             Box::new(m20261206_000061_search_query_from_words::Migration),
+            Box::new(m20261206_000070_index_known_contacts::Migration),
         ]
     }
 }

@@ -7,7 +7,9 @@ use crate::db::{EventScope, WriteTxn};
 use crate::entities::contacts;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde_json::{Map, Value};
 use shared::api::{Contact, ContactDetail, CreateContact, UpdateContact};
 use shared::events::Event;
@@ -128,6 +130,9 @@ pub struct ContactsQuery {
     pub q: Option<String>,
     /// Only banned (`true`) or only not banned (`false`) contacts.
     pub banned: Option<bool>,
+    /// Only anonymous visitors (`true`: no name, email, phone or external id) or
+    /// only known contacts (`false`); both when absent.
+    pub anonymous: Option<bool>,
     /// Page size (1–200, default 50).
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
@@ -150,6 +155,15 @@ pub async fn list(state: &AppState, query: ContactsQuery) -> ApiResult<Page<Cont
         Some(true) => select = select.filter(contacts::Column::BannedAt.is_not_null()),
         Some(false) => select = select.filter(contacts::Column::BannedAt.is_null()),
         None => {}
+    }
+    if let Some(anonymous) = query.anonymous {
+        // Written as the partial index `idx_contacts_known` is, so that it serves `false`.
+        let known = Condition::any()
+            .add(contacts::Column::Name.is_not_null())
+            .add(contacts::Column::Email.is_not_null())
+            .add(contacts::Column::Phone.is_not_null())
+            .add(contacts::Column::ExternalId.is_not_null());
+        select = select.filter(if anonymous { known.not() } else { known });
     }
     if let Some(cursor) = &query.cursor {
         select = select.filter(contacts::Column::Id.lt(super::team::parse_uuid_cursor(cursor)?));

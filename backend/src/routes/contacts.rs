@@ -11,10 +11,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(create).service(get_one).service(update).service(ban).service(unban);
 }
 
-/// Contacts, newest first; search over name, email and phone.
+/// Contacts, newest first; search over name, email and phone; known contacts or anonymous visitors only.
 #[utoipa::path(tag = "contacts", security(("agent_token" = [])), params(ContactsQuery), responses(
     (status = 200, body = Page<Contact>),
-    (status = 400, body = ErrorBody, description = "`malformed_request`: bad cursor"),
+    (status = 400, body = ErrorBody, description = "`malformed_request`: bad cursor, or a flag (`banned`, `anonymous`) that is not `true` or `false`"),
     (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
     (status = 403, body = ErrorBody, description = "`forbidden`"),
 ))]

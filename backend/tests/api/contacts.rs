@@ -4,7 +4,46 @@ use serde_json::json;
 use shared::api::*;
 use shared::{ErrorCode, Page};
 
-on_both_databases!(contact_details_attributes_and_bans);
+on_both_databases!(contact_details_attributes_and_bans, known_and_anonymous_contacts_list_apart);
+
+/// Every contact's id, following the pages of `GET /contacts?{query}` (two a page).
+async fn contact_ids(app: &TestApp, query: &str) -> Vec<shared::ContactId> {
+    let (mut ids, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let after = cursor.map(|c| format!("&cursor={c}")).unwrap_or_default();
+        let page: Page<Contact> =
+            app.get(&format!("/api/v1/contacts?limit=2&{query}{after}"), app.admin_token()).await.json(200);
+        ids.extend(page.items.iter().map(|c| c.id));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return ids,
+        }
+    }
+}
+
+/// The contacts page hides anonymous visitors unless asked: `anonymous=false`
+/// lists contacts with a name, email, phone or external id, `true` the others.
+async fn known_and_anonymous_contacts_list_apart(app: TestApp) {
+    let admin = app.admin_token();
+    let named: Contact = app.post("/api/v1/contacts", admin, &json!({"name": "Ana"})).await.json(201);
+    let silent = app.new_visitor().await;
+    let phoned: Contact = app.post("/api/v1/contacts", admin, &json!({"phone": "+34 600 1"})).await.json(201);
+    let wrote = app.new_visitor().await;
+    let form = json!({"email": "wrote@example.com"});
+    app.patch("/api/v1/widget/contact", &wrote.token, &form).await.json::<VisitorContact>(200);
+    let quiet = app.new_visitor().await;
+    // Newest first, over pages.
+    let known = contact_ids(&app, "anonymous=false").await;
+    assert_eq!(known, vec![wrote.contact_id, phoned.id, named.id]);
+    let anonymous = contact_ids(&app, "anonymous=true").await;
+    assert_eq!(anonymous, vec![quiet.contact_id, silent.contact_id]);
+    assert_eq!(contact_ids(&app, "").await.len(), 5, "both when not asked");
+    // With the other filters.
+    assert_eq!(contact_ids(&app, "anonymous=false&q=ana").await, vec![named.id]);
+    assert!(contact_ids(&app, "anonymous=true&banned=true").await.is_empty());
+    let answer = app.get("/api/v1/contacts?anonymous=perhaps", admin).await;
+    assert_eq!(answer.status.as_u16(), 400, "a clear error for a bad flag");
+}
 
 async fn contact_details_attributes_and_bans(app: TestApp) {
     let admin = app.admin_token();

@@ -83,11 +83,21 @@ async fn the_contacts_page_edits_and_unbans() {
     let _: Contact = server
         .post(&format!("/api/v1/contacts/{id}/ban"), &server.admin.access_token, &serde_json::json!({}), 200)
         .await;
+    let silent = server.new_visitor().await.contact_id;
+    let known: Contact = server
+        .post("/api/v1/contacts", &server.admin.access_token, &serde_json::json!({"name": "Known Person"}), 201)
+        .await;
     with_browser("contacts_page", |b| async move {
         b.sign_in(&server, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
         b.click("#nav-contacts").await?;
         let row = format!("#contacts-table tr[data-contact='{id}']");
+        // The visitor left no name, email or phone: hidden until anonymous visitors are shown.
+        b.find(&format!("#contacts-table tr[data-contact='{}']", known.id)).await?;
+        assert!(b.js(&format!("return !document.querySelector({row:?})")).await?.as_bool() == Some(true));
+        b.click("#show-anonymous").await?;
         b.find(&format!("{row}.banned")).await?;
+        let silent_row = format!("#contacts-table tr[data-contact='{silent}']");
+        b.find(&silent_row).await?;
 
         b.click(&format!("{row} .edit")).await?;
         b.find(&format!("{row} input[type=text]")).await?.clear().await?;
@@ -99,6 +109,10 @@ async fn the_contacts_page_edits_and_unbans() {
         let saved = contact(&server, id).await;
         assert_eq!(saved.name.as_deref(), Some("Lucía Gómez"));
         assert_eq!(saved.email.as_deref(), Some("lucia@shop.example"));
+        // Known now: listed with anonymous visitors hidden again.
+        b.click("#show-anonymous").await?;
+        b.until_gone(&silent_row).await?;
+        b.until_text(&row, "Lucía Gómez").await?;
 
         assert_eq!(server.visitor_tries(&visitor, "let me in").await.0, 403);
         b.click(&format!("{row} .unban")).await?;

@@ -13,6 +13,9 @@ pub fn Contacts() -> impl IntoView {
     let i18n = use_i18n();
     let q = RwSignal::new(String::new());
     let banned_only = RwSignal::new(false);
+    // Anonymous visitors (no name, email or phone) outnumber the rest: hidden
+    // unless asked for, except from the banned list, which is always whole.
+    let show_anonymous = RwSignal::new(false);
     let items = RwSignal::new(Vec::<Contact>::new());
     let cursor = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<ContactId>);
@@ -24,6 +27,8 @@ pub fn Contacts() -> impl IntoView {
         }
         if banned_only.get_untracked() {
             query.push(("banned", "true".to_owned()));
+        } else if !show_anonymous.get_untracked() {
+            query.push(("anonymous", "false".to_owned()));
         }
         query.extend(after.map(|c| ("cursor", c)));
         query
@@ -31,6 +36,7 @@ pub fn Contacts() -> impl IntoView {
     Effect::new(move |_| {
         q.track();
         banned_only.track();
+        show_anonymous.track();
         let query = query(None);
         leptos::task::spawn_local(async move {
             if let Ok(page) = api.contacts(&query).await {
@@ -58,6 +64,8 @@ pub fn Contacts() -> impl IntoView {
                     on:change=move |ev| q.set(event_target_value(&ev))/>
                 <label class="check"><input id="banned-only" type="checkbox" on:change=move |ev| banned_only.set(event_target_checked(&ev))/>
                     {t!(i18n, contacts.banned_only)}</label>
+                <label class="check"><input id="show-anonymous" type="checkbox" on:change=move |ev| show_anonymous.set(event_target_checked(&ev))/>
+                    {t!(i18n, contacts.show_anonymous)}</label>
             </header>
             <table class="table" id="contacts-table">
                 <thead><tr>
