@@ -16,6 +16,7 @@ pub enum ListFilter {
     Unassigned,
     Open,
     Closed,
+    Missed,
     Group(GroupId),
 }
 
@@ -27,6 +28,7 @@ impl ListFilter {
             Self::Unassigned => vec![("filter", "unassigned".into())],
             Self::Open => vec![("filter", "open".into())],
             Self::Closed => vec![("filter", "closed".into())],
+            Self::Missed => vec![("filter", "missed".into())],
             Self::Group(id) => vec![("filter", "open".into()), ("group_id", id.to_string())],
         }
     }
@@ -122,6 +124,7 @@ impl Store {
         let listed = match self.filter.get_untracked() {
             ListFilter::Open => open,
             ListFilter::Closed => !open,
+            ListFilter::Missed => open && c.missed_at.is_some(),
             ListFilter::Unassigned => open && c.assignee_id.is_none(),
             ListFilter::Group(g) => open && c.group_id == Some(g),
             ListFilter::Mine => {

@@ -123,6 +123,9 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
     select = match query.filter.unwrap_or(ConversationFilter::Open) {
         ConversationFilter::Open => select.filter(status.eq(StoredStatus::Open)),
         ConversationFilter::Closed => select.filter(status.eq(StoredStatus::Closed)),
+        ConversationFilter::Missed => {
+            select.filter(status.eq(StoredStatus::Open)).filter(conversations::Column::MissedAt.is_not_null())
+        }
         ConversationFilter::All => select,
         ConversationFilter::Unassigned => {
             select.filter(status.eq(StoredStatus::Open)).filter(conversations::Column::AssigneeId.is_null())

@@ -54,8 +54,16 @@ async fn the_rule_fires_at_the_deadline_and_never_for_an_answer_in_time(app: Tes
         }
     };
     assert_eq!(red.dot, shared::Dot::Red);
+    let missed: shared::Page<Conversation> =
+        app.get("/api/v1/conversations?filter=missed", app.admin_token()).await.json(200);
+    assert_eq!(missed.items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![late], "the missed list holds the red one");
     // The answered one never does, however long it waits (within the admin token's life).
     app.clock.advance(Duration::minutes(10));
     make_the_rule_look(&app).await;
     assert_eq!(missed_at(&app, answered).await, None, "answered in time");
+    // Answered late, it leaves the missed list.
+    app.agent_says(app.admin_token(), late, PostKind::Reply, "Sorry for the wait").await;
+    let missed: shared::Page<Conversation> =
+        app.get("/api/v1/conversations?filter=missed", app.admin_token()).await.json(200);
+    assert!(missed.items.is_empty(), "{:?}", missed.items);
 }

@@ -138,6 +138,39 @@ async fn the_dot_turns_red_after_the_deadline_and_clears_on_reply() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_missed_filter_lists_the_red_ones_until_answered() {
+    let server = Server::start().await;
+    with_browser("missed_filter", |b| async move {
+        b.sign_in(&server, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+        let waiting = server.visitor_says(&server.new_visitor().await, "Hello?").await;
+        let late = server.visitor_says(&server.new_visitor().await, "Anyone?").await;
+        b.find(&format!("{}[data-dot=purple]", card(late))).await?;
+        server.clock.advance(chrono::Duration::seconds(31));
+        b.find(&format!("{}[data-dot=red]", card(waiting))).await?;
+        b.find(&format!("{}[data-dot=red]", card(late))).await?;
+        let fresh = server.visitor_says(&server.new_visitor().await, "Just arrived").await;
+        b.find(&card(fresh)).await?;
+
+        b.click("#filter-missed").await?;
+        b.until_gone(&card(fresh)).await?;
+        b.until("the two red ones", "document.querySelectorAll('#cards .card').length === 2").await?;
+        // Answered late (from elsewhere), it leaves the list live.
+        let reply = PostMessage {
+            kind: PostKind::Reply,
+            body: "Sorry!".into(),
+            client_id: unique("m"),
+            attachment_ids: vec![],
+        };
+        let token = &server.admin.access_token;
+        let _: Message = server.post(&format!("/api/v1/conversations/{late}/messages"), token, &reply, 201).await;
+        b.until_gone(&card(late)).await?;
+        b.find(&format!("{}[data-dot=red]", card(waiting))).await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_reopen_assign_ban_and_delete_from_the_header_icons() {
     let server = Server::start().await;
     let ana = server.new_agent("Ana López", "ana@natter.test").await;

@@ -162,6 +162,7 @@ fn FilterBar() -> impl IntoView {
             {tab(ListFilter::Unassigned, "filter-unassigned", Signal::derive(move || t_string!(i18n, list.unassigned).to_owned()))}
             {tab(ListFilter::Open, "filter-open", Signal::derive(move || t_string!(i18n, list.open).to_owned()))}
             {tab(ListFilter::Closed, "filter-closed", Signal::derive(move || t_string!(i18n, list.closed).to_owned()))}
+            {tab(ListFilter::Missed, "filter-missed", Signal::derive(move || t_string!(i18n, list.missed).to_owned()))}
             <Show when=move || store.groups.with(|g| !g.is_empty())>
                 <select id="filter-group" class="tab-select" aria-label=move || t_string!(i18n, list.by_group)
                     on:change=on_group>

@@ -21,6 +21,9 @@ string_enum! {
         Open,
         /// Closed conversations.
         Closed,
+        /// Open and missed (red): waiting for an answer past the deadline, or with
+        /// none of its agents online; it leaves this list once answered or closed.
+        Missed,
         /// Open and closed.
         All,
     }
