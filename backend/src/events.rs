@@ -150,6 +150,7 @@ mod tests {
             last_message_preview: Some("hola".into()),
             created_at: now,
             closed_at: None,
+            label_ids: vec![shared::LabelId(uuid::Uuid::nil())],
             dot: Dot::None,
         }
     }

@@ -21,6 +21,7 @@ mod m20261206_000051_create_email_tables;
 mod m20261206_000060_create_search_index;
 mod m20261206_000061_search_query_from_words;
 mod m20261206_000070_index_known_contacts;
+mod m20261206_000080_create_labels;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000060_create_search_index::Migration),
             Box::new(m20261206_000061_search_query_from_words::Migration),
             Box::new(m20261206_000070_index_known_contacts::Migration),
+            Box::new(m20261206_000080_create_labels::Migration),
         ]
     }
 }

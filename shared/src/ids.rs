@@ -56,6 +56,8 @@ id_type! {
     AttachmentId,
     /// A saved reply or template.
     SavedReplyId,
+    /// A label agents put on conversations.
+    LabelId,
     /// An integrator's API key.
     ApiKeyId,
     /// A webhook endpoint.

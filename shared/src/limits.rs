@@ -28,3 +28,9 @@ pub const MAX_PAGE_SIZE: u64 = 200;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// Longest `client_id` of a message, in characters.
 pub const MAX_CLIENT_ID_CHARS: usize = 64;
+/// Longest label name, in characters.
+pub const MAX_LABEL_NAME_CHARS: usize = 50;
+/// Most labels a team may define.
+pub const MAX_LABELS: usize = 200;
+/// Most labels on one conversation.
+pub const MAX_LABELS_PER_CONVERSATION: usize = 20;

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use shared::api::{Conversation, MessageKind};
 use shared::dot::DotConversation;
-use shared::{AgentId, ContactId, ConversationId, Dot, GroupId};
+use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, LabelId};
 use uuid::Uuid;
 
 /// A conversation row with its contact's name and email.
@@ -30,6 +30,7 @@ pub struct ConversationRow {
     pub last_message_preview: Option<String>,
     pub created_at: i64,
     pub closed_at: Option<i64>,
+    pub label_ids: String,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
 }
@@ -64,6 +65,7 @@ impl ConversationRow {
             last_message_preview: self.last_message_preview.clone(),
             created_at: from_millis(self.created_at),
             closed_at: self.closed_at.map(from_millis),
+            label_ids: label_ids(&self.label_ids),
             dot,
         }
     }
@@ -110,6 +112,7 @@ impl ConversationRow {
             last_message_preview: None,
             created_at: now,
             closed_at: None,
+            label_ids: String::new(),
             contact_name: contact.name.clone(),
             contact_email: contact.email.clone(),
         }
@@ -131,8 +134,22 @@ impl ConversationRow {
             last_message_preview: self.last_message_preview.clone(),
             created_at: self.created_at,
             closed_at: self.closed_at,
+            label_ids: self.label_ids.clone(),
         }
     }
+}
+
+/// The label ids of a stored `label_ids` column.
+pub fn label_ids(stored: &str) -> Vec<LabelId> {
+    stored.split_whitespace().filter_map(|id| Uuid::parse_str(id).ok().map(LabelId)).collect()
+}
+
+/// The stored form of a set of label ids: sorted, space-separated.
+pub fn stored_label_ids(ids: &[Uuid]) -> String {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(" ")
 }
 
 /// What writing a message needs to know of a contact.

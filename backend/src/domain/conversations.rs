@@ -5,13 +5,14 @@ use crate::auth::CurrentAgent;
 use crate::clock::millis;
 pub use crate::db::rows::{ConversationRow, find_row, select_rows};
 use crate::entities::stored::StoredStatus;
-use crate::entities::{conversations, group_members, read_markers};
+use crate::entities::{conversation_labels, conversations, group_members, read_markers};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::api::{Conversation, ConversationFilter, ConversationStatus};
 use shared::dot::{DotConversation, DotViewer, dot};
-use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, Page, Timestamp};
+use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, LabelId, Page, Timestamp};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -98,6 +99,8 @@ pub struct ListQuery {
     pub assignee_id: Option<AgentId>,
     /// Only this contact's conversations.
     pub contact_id: Option<ContactId>,
+    /// Only conversations carrying this label.
+    pub label_id: Option<LabelId>,
     /// Words in the contact's name, email or phone or in a message (each word
     /// the start of a word there; case and accents ignored).
     pub q: Option<String>,
@@ -156,6 +159,14 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
     }
     if let Some(contact) = query.contact_id {
         select = select.filter(conversations::Column::ContactId.eq(contact.0));
+    }
+    if let Some(label) = query.label_id {
+        let carrying = Query::select()
+            .column(conversation_labels::Column::ConversationId)
+            .from(conversation_labels::Entity)
+            .and_where(conversation_labels::Column::LabelId.eq(label.0))
+            .to_owned();
+        select = select.filter(conversations::Column::Id.in_subquery(carrying));
     }
     if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         if q.chars().count() > 200 {

@@ -9,6 +9,7 @@ pub mod email;
 pub mod email_out;
 pub mod event_feed;
 pub mod identity;
+pub mod labels;
 pub mod messages;
 pub mod missed;
 pub mod password_links;

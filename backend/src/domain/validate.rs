@@ -114,6 +114,12 @@ pub fn page_url(field: &str, value: Option<&str>) -> ApiResult<Option<String>> {
     Ok(Some(url.into()))
 }
 
+/// A colour as `#rrggbb`, in lower case.
+pub fn color(value: &str) -> ApiResult<String> {
+    let valid = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if valid { Ok(value.to_lowercase()) } else { Err(ApiError::invalid("color must look like #6d4aff")) }
+}
+
 /// Page size from the query, within bounds.
 pub fn page_size(limit: Option<u64>) -> u64 {
     limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
@@ -122,6 +128,14 @@ pub fn page_size(limit: Option<u64>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colors_are_six_hex_digits() {
+        assert_eq!(color("#1A2b3C").ok(), Some("#1a2b3c".into()));
+        for bad in ["", "#fff", "1a2b3c4", "#1a2b3g", "#1a2b3c4", "#é2b3c"] {
+            assert!(color(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn emails() {

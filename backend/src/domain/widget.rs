@@ -72,6 +72,7 @@ pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Ti
         last_message_preview: Set(None),
         created_at: Set(millis(now)),
         closed_at: Set(None),
+        label_ids: Set(String::new()),
     }
     .insert(&**txn)
     .await?;

@@ -126,11 +126,6 @@ pub async fn check_site_key(state: &AppState, key: &str) -> ApiResult<()> {
     }
 }
 
-fn color(value: &str) -> ApiResult<String> {
-    let valid = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
-    if valid { Ok(value.to_lowercase()) } else { Err(ApiError::invalid("color must look like #6d4aff")) }
-}
-
 /// Applies an admin's change.
 pub async fn update(state: &AppState, input: UpdateWidgetSettings) -> ApiResult<WidgetSettings> {
     let current = load(state).await?;
@@ -143,7 +138,7 @@ pub async fn update(state: &AppState, input: UpdateWidgetSettings) -> ApiResult<
         model.greeting = Set(greeting);
     }
     if let Some(value) = input.color {
-        model.color = Set(color(value.trim())?);
+        model.color = Set(validate::color(value.trim())?);
     }
     if let Some(p) = input.position {
         model.position = Set(position_str(p).into());
@@ -178,16 +173,4 @@ pub async fn rotate_identity_secret(state: &AppState) -> ApiResult<WidgetSetting
     txn.commit().await?;
     tracing::info!("widget identity secret rotated");
     Ok(row.into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colors_are_checked() {
-        assert_eq!(color("#6D4AFF").ok(), Some("#6d4aff".into()));
-        assert!(color("red").is_err());
-        assert!(color("#12345g").is_err());
-    }
 }

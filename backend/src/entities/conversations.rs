@@ -20,6 +20,9 @@ pub struct Model {
     pub last_message_preview: Option<String>,
     pub created_at: i64,
     pub closed_at: Option<i64>,
+    /// The ids of its labels, space-separated (kept in step with `conversation_labels`).
+    #[sea_orm(column_type = "Text")]
+    pub label_ids: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ mod groups;
 mod health;
 pub mod input;
 mod keys;
+mod labels;
 mod messages;
 mod metrics;
 pub mod openapi;
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     agents::configure(cfg);
     groups::configure(cfg);
     saved_replies::configure(cfg);
+    labels::configure(cfg);
     keys::configure(cfg);
     webhooks::configure(cfg);
     email::configure(cfg);

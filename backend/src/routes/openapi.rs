@@ -2,7 +2,7 @@
 
 use super::openapi_fixes::Corrections;
 use super::{
-    agents, attachments, auth, contacts, conversations, email, events, groups, health, keys, messages, metrics,
+    agents, attachments, auth, contacts, conversations, email, events, groups, health, keys, labels, messages, metrics,
     saved_replies, webhooks, widget, widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
@@ -55,6 +55,8 @@ impl Modify for Security {
         groups::list, groups::create, groups::get_one, groups::rename, groups::remove, groups::members,
         saved_replies::list, saved_replies::create, saved_replies::get_one, saved_replies::update,
         saved_replies::remove, saved_replies::render,
+        labels::list, labels::create, labels::get_one, labels::update, labels::remove, labels::add,
+        labels::take_off,
         keys::list, keys::create, keys::revoke,
         webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::remove,
         webhooks::deliveries, webhooks::send_test, webhooks::redeliver, events::list,

@@ -20,6 +20,7 @@ mod health;
 mod hostile;
 mod identities;
 mod isolation;
+mod labels;
 mod lists;
 mod logs;
 mod metrics;

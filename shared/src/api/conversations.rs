@@ -1,5 +1,5 @@
 use super::{Contact, dto, string_enum};
-use crate::{AgentId, ContactId, ConversationId, Dot, GroupId};
+use crate::{AgentId, ContactId, ConversationId, Dot, GroupId, LabelId};
 use chrono::{DateTime, Utc};
 
 string_enum! {
@@ -62,6 +62,9 @@ dto! {
         pub created_at: DateTime<Utc>,
         /// When it was closed, if it is.
         pub closed_at: Option<DateTime<Utc>>,
+        /// Its labels (agents only; `GET /labels` names them).
+        #[serde(default)]
+        pub label_ids: Vec<LabelId>,
         /// The caller's dot.
         pub dot: Dot,
     }
