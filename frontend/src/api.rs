@@ -2,6 +2,7 @@
 //! session, can call the endpoints that need one; it refreshes an expired access
 //! token once and retries, and signs the agent out when the refresh is refused.
 
+mod labels;
 pub mod passwords;
 mod webhooks;
 
@@ -256,6 +257,11 @@ impl Authed {
 
     pub async fn unban(&self, id: ContactId) -> ApiResult<Contact> {
         self.post_empty(&format!("/api/v1/contacts/{id}/unban")).await
+    }
+
+    /// Erases a contact and everything of theirs (admins).
+    pub async fn delete_contact(&self, id: ContactId) -> ApiResult<()> {
+        self.empty(Request::delete, &format!("/api/v1/contacts/{id}")).await
     }
 
     // --- saved replies

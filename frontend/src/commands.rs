@@ -13,6 +13,7 @@ pub enum Command {
     Close,
     AssignAgent,
     AssignGroup,
+    Labels,
     Search,
 }
 

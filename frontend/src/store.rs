@@ -3,10 +3,10 @@
 //! events keep it current without reloading.
 
 use leptos::prelude::*;
-use shared::api::{Agent, Contact, Conversation, ConversationStatus, Group, Message};
+use shared::api::{Agent, Contact, Conversation, ConversationStatus, Group, Label, Message};
 use shared::events::Event;
 use shared::frames::{AgentPresence, Typist, VisitorPresence};
-use shared::{AgentId, ContactId, ConversationId, Dot, GroupId};
+use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, LabelId};
 use std::collections::HashMap;
 
 /// Which conversations the list shows.
@@ -57,6 +57,8 @@ pub struct Store {
     pub next_cursor: RwSignal<Option<String>>,
     pub list_loading: RwSignal<bool>,
     pub filter: RwSignal<ListFilter>,
+    /// Only conversations with this label, whatever the filter.
+    pub label_filter: RwSignal<Option<LabelId>>,
     pub search: RwSignal<String>,
     pub selected: RwSignal<Option<ConversationId>>,
     /// The open conversation's messages, oldest first.
@@ -66,6 +68,8 @@ pub struct Store {
     pub contact: RwSignal<Option<Contact>>,
     pub agents: RwSignal<Vec<Agent>>,
     pub groups: RwSignal<Vec<Group>>,
+    /// The team's labels, by name.
+    pub labels: RwSignal<Vec<Label>>,
     pub presence: RwSignal<HashMap<AgentId, AgentPresence>>,
     pub visitors: RwSignal<HashMap<ContactId, VisitorPresence>>,
     pub typing: RwSignal<HashMap<ConversationId, Typing>>,
@@ -92,6 +96,7 @@ impl Store {
             next_cursor: RwSignal::new(None),
             list_loading: RwSignal::new(false),
             filter: RwSignal::new(ListFilter::Open),
+            label_filter: RwSignal::new(None),
             search: RwSignal::new(String::new()),
             selected: RwSignal::new(None),
             thread: RwSignal::new(Vec::new()),
@@ -99,6 +104,7 @@ impl Store {
             contact: RwSignal::new(None),
             agents: RwSignal::new(Vec::new()),
             groups: RwSignal::new(Vec::new()),
+            labels: RwSignal::new(Vec::new()),
             presence: RwSignal::new(HashMap::new()),
             visitors: RwSignal::new(HashMap::new()),
             typing: RwSignal::new(HashMap::new()),
@@ -132,8 +138,10 @@ impl Store {
                     || c.assignee_id.is_none() && c.group_id.is_some_and(|g| self.my_groups().contains(&g)))
             }
         };
+        let labelled = self.label_filter.get_untracked().is_none_or(|l| c.label_ids.contains(&l));
         let q = self.search.get_untracked().trim().to_lowercase();
         listed
+            && labelled
             && (q.is_empty()
                 || [&c.contact_name, &c.contact_email, &c.last_message_preview]
                     .iter()
@@ -143,6 +151,9 @@ impl Store {
     /// The query of `GET /conversations` for the current filter and search.
     pub fn list_query(&self) -> Vec<(&'static str, String)> {
         let mut query = self.filter.get_untracked().query();
+        if let Some(label) = self.label_filter.get_untracked() {
+            query.push(("label_id", label.to_string()));
+        }
         let q = self.search.get_untracked();
         if !q.trim().is_empty() {
             query.push(("q", q.trim().to_owned()));
@@ -222,6 +233,13 @@ impl Store {
                 }
                 None
             }
+            Event::ContactDeleted { contact_id } => {
+                self.conversations.update(|m| m.retain(|_, c| c.contact_id != contact_id));
+                if self.contact.with_untracked(|c| c.as_ref().is_some_and(|c| c.id == contact_id)) {
+                    self.contact.set(None);
+                }
+                None
+            }
             Event::ContactUpdated { contact } => {
                 self.conversations.update(|m| {
                     for c in m.values_mut().filter(|c| c.contact_id == contact.id) {
@@ -295,6 +313,11 @@ impl Store {
 
     pub fn group_name(&self, id: GroupId) -> Option<String> {
         self.groups.with(|g| g.iter().find(|g| g.id == id).map(|g| g.name.clone()))
+    }
+
+    /// A conversation's labels that the team still has, by name.
+    pub fn labels_of(&self, c: &Conversation) -> Vec<Label> {
+        self.labels.with(|all| all.iter().filter(|l| c.label_ids.contains(&l.id)).cloned().collect())
     }
 
     pub fn is_online(&self, id: AgentId) -> bool {

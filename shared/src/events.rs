@@ -41,6 +41,12 @@ pub enum Event {
         /// The contact after the change.
         contact: Contact,
     },
+    /// A contact was erased with everything of theirs (each conversation's
+    /// `conversation.deleted` comes before it).
+    ContactDeleted {
+        /// The erased contact.
+        contact_id: ContactId,
+    },
 }
 
 impl Event {
@@ -59,6 +65,7 @@ impl Event {
             Self::ConversationUpdated { .. } => "conversation.updated",
             Self::ConversationDeleted { .. } => "conversation.deleted",
             Self::ContactUpdated { .. } => "contact.updated",
+            Self::ContactDeleted { .. } => "contact.deleted",
         }
     }
 }

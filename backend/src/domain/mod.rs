@@ -7,6 +7,7 @@ pub mod conversation_actions;
 pub mod conversations;
 pub mod email;
 pub mod email_out;
+pub mod erasure;
 pub mod event_feed;
 pub mod identity;
 pub mod labels;

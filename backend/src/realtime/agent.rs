@@ -146,7 +146,9 @@ impl Handler for AgentSession {
                 self.reads.remove(conversation_id);
                 Dot::None
             }
-            Event::MessageCreated { conversation: None, .. } | Event::ContactUpdated { .. } => Dot::None,
+            Event::MessageCreated { conversation: None, .. }
+            | Event::ContactUpdated { .. }
+            | Event::ContactDeleted { .. } => Dot::None,
         };
         out.send_text(stored.agent_frame(dot)).await
     }

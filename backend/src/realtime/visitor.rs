@@ -155,7 +155,7 @@ impl Handler for VisitorSession {
                 }
                 out.send(&VisitorServerFrame::Deleted { seq, conversation_id: *conversation_id }).await
             }
-            Event::ContactUpdated { .. } => Ok(()),
+            Event::ContactUpdated { .. } | Event::ContactDeleted { .. } => Ok(()),
         }
     }
 

@@ -1,14 +1,15 @@
 use super::input::Json;
-use crate::auth::CurrentAgent;
+use crate::auth::{Admin, CurrentAgent};
 use crate::domain::contacts::{self, ContactsQuery};
+use crate::domain::erasure;
 use crate::error::ApiResult;
 use crate::state::AppState;
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use shared::api::{Contact, ContactDetail, CreateContact, UpdateContact};
 use shared::{ContactId, ErrorBody, Page};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(list).service(create).service(get_one).service(update).service(ban).service(unban);
+    cfg.service(list).service(create).service(get_one).service(update).service(ban).service(unban).service(erase);
 }
 
 /// Contacts, newest first; search over name, email and phone; known contacts or anonymous visitors only.
@@ -102,4 +103,19 @@ async fn unban(
     id: web::Path<ContactId>,
 ) -> ApiResult<web::Json<Contact>> {
     Ok(web::Json(contacts::set_banned(&state, *id, false).await?))
+}
+
+/// Erase a contact (admin): the contact, their conversations, messages, files and
+/// events, and the webhook deliveries that carried them. Leaves one
+/// `conversation.deleted` per conversation and a `contact.deleted`.
+#[utoipa::path(tag = "contacts", security(("agent_token" = [])), params(("id" = ContactId, Path)), responses(
+    (status = 204, description = "Erased"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
+    (status = 403, body = ErrorBody, description = "`admin_only`, `forbidden`"),
+    (status = 404, body = ErrorBody, description = "`not_found`"),
+))]
+#[delete("/api/v1/contacts/{id}")]
+async fn erase(state: web::Data<AppState>, _admin: Admin, id: web::Path<ContactId>) -> ApiResult<HttpResponse> {
+    erasure::erase(&state, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -51,6 +51,7 @@ impl Modify for Security {
         messages::list, messages::create,
         attachments::upload, attachments::download,
         contacts::list, contacts::create, contacts::get_one, contacts::update, contacts::ban, contacts::unban,
+        contacts::erase,
         agents::list, agents::create, agents::get_one, agents::update,
         groups::list, groups::create, groups::get_one, groups::rename, groups::remove, groups::members,
         saved_replies::list, saved_replies::create, saved_replies::get_one, saved_replies::update,

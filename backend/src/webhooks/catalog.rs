@@ -44,6 +44,7 @@ pub fn name(stored: &StoredEvent) -> Option<Named> {
             }))
         }
         Event::ConversationDeleted { .. } => Some(Named::same("conversation.deleted")),
+        Event::ContactDeleted { .. } => Some(Named::same("contact.deleted")),
         Event::ContactUpdated { contact } => Some(Named::same(if contact.banned_at.is_some_and(|b| millis(b) == at) {
             "contact.banned"
         } else if millis(contact.created_at) == at {

@@ -334,6 +334,29 @@ macro_rules! on_both_databases {
     )*};
 }
 
+/// Runs each named test on SQLite and on PostgreSQL, with the settings changed
+/// by `tweak` (a function of the calling module).
+#[macro_export]
+macro_rules! on_both_databases_with {
+    ($tweak:ident; $($name:ident),* $(,)?) => {$(
+        mod $name {
+            use $crate::helpers::{Backend, spawn_app_with};
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = spawn_app_with(Backend::Sqlite, super::$tweak).await {
+                    super::$name(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = spawn_app_with(Backend::Postgres, super::$tweak).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )*};
+}
+
 /// A WebSocket client speaking Natter's frames.
 pub struct Ws {
     stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,

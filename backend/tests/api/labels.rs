@@ -110,7 +110,7 @@ async fn labels_are_defined_by_admins_and_put_on_conversations_by_agents(app: Te
     assert_eq!(carrying(&app, billing.id).await, [first]);
     app.delete(&format!("/api/v1/labels/{}", vip.id), &ben).await.error(403, ErrorCode::AdminOnly);
     assert_eq!(app.delete(&format!("/api/v1/labels/{}", vip.id), &admin).await.status, 204);
-    let mut emptied = vec![updated(&mut admin_ws).await, updated(&mut admin_ws).await];
+    let mut emptied = [updated(&mut admin_ws).await, updated(&mut admin_ws).await];
     emptied.sort_by_key(|c| c.id);
     assert_eq!(emptied.iter().map(|c| c.id).collect::<Vec<_>>(), expected);
     assert_eq!(emptied.iter().find(|c| c.id == first).map(|c| c.label_ids.clone()), Some(vec![billing.id]));

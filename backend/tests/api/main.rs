@@ -12,6 +12,7 @@ mod connection_loss;
 mod contacts;
 mod dots;
 mod email;
+mod erasure;
 mod event_feed;
 mod event_log;
 mod faults;

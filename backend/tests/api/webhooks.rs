@@ -8,29 +8,9 @@ use backend::webhooks::sign;
 use shared::api::*;
 use shared::{ErrorCode, Page};
 
-/// Runs each named test on SQLite and on PostgreSQL, with private targets allowed
-/// (the receiver listens on 127.0.0.1).
-macro_rules! on_both_allowing_private {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use $crate::helpers::{Backend, spawn_app_with};
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                if let Some(app) = spawn_app_with(Backend::Sqlite, super::allow_private).await {
-                    super::$name(app).await;
-                }
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(app) = spawn_app_with(Backend::Postgres, super::allow_private).await {
-                    super::$name(app).await;
-                }
-            }
-        }
-    )*};
-}
-
-on_both_allowing_private!(
+// The receiver listens on 127.0.0.1: private targets are allowed.
+crate::on_both_databases_with!(
+    allow_private;
     deliveries_are_signed_in_order_and_skip_unsubscribed_comments,
     a_receiver_failing_twice_gets_the_event_on_the_third_attempt,
     a_day_of_failures_disables_the_endpoint_and_says_why,
@@ -38,7 +18,7 @@ on_both_allowing_private!(
     two_nodes_deliver_each_event_once_in_order,
 );
 
-fn allow_private(s: &mut Settings) {
+pub fn allow_private(s: &mut Settings) {
     s.webhook_allow_private = true;
 }
 

@@ -75,7 +75,7 @@ async fn the_contact_panel_edits_fields_and_attributes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_contacts_page_edits_and_unbans() {
+async fn the_contacts_page_edits_unbans_and_erases() {
     let server = Server::start().await;
     let visitor = server.new_visitor().await;
     let conversation = server.visitor_says(&visitor, "Hello").await;
@@ -123,6 +123,14 @@ async fn the_contacts_page_edits_and_unbans() {
         .await?;
         assert!(!contact(&server, id).await.banned);
         assert_eq!(server.visitor_tries(&visitor, "thank you").await.0, 201, "they may write again");
+
+        // An admin erases a contact, after confirming.
+        let known_row = format!("#contacts-table tr[data-contact='{}']", known.id);
+        b.click(&format!("{known_row} .erase")).await?;
+        b.click("#dialog-confirm").await?;
+        b.until_gone(&known_row).await?;
+        let path = format!("/api/v1/contacts/{}", known.id);
+        assert_eq!(server.status_of(&path, &server.admin.access_token).await, 404);
         Ok(())
     })
     .await;

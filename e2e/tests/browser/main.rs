@@ -7,6 +7,7 @@ mod contacts;
 mod email;
 mod harness;
 mod inbox;
+mod labels;
 mod list;
 mod operations;
 mod saved_replies;

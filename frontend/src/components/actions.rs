@@ -1,10 +1,11 @@
-//! The message window's header: who the conversation is with, and the five
-//! actions — close/reopen, ban the contact, delete, assign to a group, assign
-//! to an agent. Destructive ones ask first.
+//! The message window's header: who the conversation is with, its labels, and
+//! the six actions — close/reopen, ban the contact, delete, assign to a group,
+//! assign to an agent, labels. Destructive ones ask first.
 
 use crate::api::{Authed, Failure};
 use crate::commands::{Command, Commands};
 use crate::components::confirm::Confirm;
+use crate::components::labels::{LabelMenu, ThreadLabels};
 use crate::format;
 use crate::i18n::*;
 use crate::icons;
@@ -19,6 +20,7 @@ enum Open {
     Nothing,
     Agents,
     Groups,
+    Labels,
     ConfirmBan,
     ConfirmDelete,
 }
@@ -79,6 +81,7 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
         Command::Close => toggle_closed(),
         Command::AssignAgent => open.set(Open::Agents),
         Command::AssignGroup => open.set(Open::Groups),
+        Command::Labels => open.set(Open::Labels),
         _ => {}
     });
 
@@ -120,6 +123,12 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
                             let group = conversation().and_then(|c| c.group_id);
                             assign(AssignRequest { agent_id: a, group_id: group })
                         }) on_close=Callback::new(move |_| open.set(Open::Nothing))/>
+                    </Show>
+                </div>
+                <div class="menu-anchor">
+                    {icon("action-labels", icons::TAG, Signal::derive(move || t_string!(i18n, actions.labels).to_owned()), Box::new(move || open.update(|o| *o = if *o == Open::Labels { Open::Nothing } else { Open::Labels })))}
+                    <Show when=move || open.get() == Open::Labels>
+                        <LabelMenu id=id on_close=Callback::new(move |_| open.set(Open::Nothing))/>
                     </Show>
                 </div>
             </div>
@@ -168,6 +177,7 @@ fn ThreadTitle(id: ConversationId, store: Store) -> impl IntoView {
             <span class="muted" id="thread-assignee">{subtitle}</span>
             <Show when=closed><span class="pill">{t!(i18n, thread.closed)}</span></Show>
             <Show when=banned><span class="pill danger">{t!(i18n, thread.banned)}</span></Show>
+            <ThreadLabels id=id/>
         </div>
     }
 }

@@ -62,6 +62,7 @@ pub fn ConversationList() -> impl IntoView {
     // Reload when the filter or search changes, or the server asks for it.
     Effect::new(move |_| {
         store.filter.track();
+        store.label_filter.track();
         store.search.track();
         store.reloads.track();
         reload(api, store);
@@ -120,7 +121,7 @@ pub fn ConversationList() -> impl IntoView {
                 <FilterBar/>
             </div>
             <div class="cards" id="cards" on:scroll=on_scroll role="list">
-                <For each=move || listed.get() key=|c| (c.id, c.last_activity_at, c.dot, c.status, c.assignee_id, c.group_id, c.contact_name.clone(), c.last_message_preview.clone()) let:c>
+                <For each=move || listed.get() key=|c| (c.id, c.last_activity_at, c.dot, c.status, c.assignee_id, c.group_id, c.contact_name.clone(), c.last_message_preview.clone(), c.label_ids.clone()) let:c>
                     <Card c=c/>
                 </For>
                 <Show when=move || listed.with(Vec::is_empty) && !store.list_loading.get()>
@@ -134,7 +135,7 @@ pub fn ConversationList() -> impl IntoView {
     }
 }
 
-/// Mine / Unassigned / Open / Closed, and the groups.
+/// Mine / Unassigned / Open / Closed / Missed, the groups, and the labels.
 #[component]
 fn FilterBar() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -156,6 +157,12 @@ fn FilterBar() -> impl IntoView {
             store.filter.set(ListFilter::Open);
         }
     };
+    let on_label = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        store
+            .label_filter
+            .set(store.labels.with_untracked(|ls| ls.iter().find(|l| l.id.to_string() == value).map(|l| l.id)));
+    };
     view! {
         <div class="filters" role="toolbar">
             {tab(ListFilter::Mine, "filter-mine", Signal::derive(move || t_string!(i18n, list.mine).to_owned()))}
@@ -172,7 +179,29 @@ fn FilterBar() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </Show>
+            <Show when=move || store.labels.with(|l| !l.is_empty())>
+                <select id="filter-label" class="tab-select" aria-label=move || t_string!(i18n, list.by_label)
+                    on:change=on_label>
+                    <option value="">{t!(i18n, list.all_labels)}</option>
+                    {move || store.labels.get().into_iter().map(|l| view! {
+                        <option value=l.id.to_string() selected=move || store.label_filter.get() == Some(l.id)>{l.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </Show>
         </div>
+    }
+}
+
+/// A conversation's labels as small coloured chips.
+#[component]
+pub fn LabelChips(c: Conversation) -> impl IntoView {
+    let store = expect_context::<Store>();
+    view! {
+        <span class="card-labels">
+            {move || store.labels_of(&c).into_iter().map(|l| view! {
+                <span class="label-chip" data-label=l.id.to_string() style=format!("--label:{}", l.color)>{l.name}</span>
+            }).collect_view()}
+        </span>
     }
 }
 
@@ -209,6 +238,7 @@ fn Card(c: Conversation) -> impl IntoView {
     let typing = move || store.typing.with(|t| t.contains_key(&id));
     let dot = dot_name(c.dot);
     let closed = c.status == shared::api::ConversationStatus::Closed;
+    let labelled = c.clone();
     view! {
         <a class="card" class:selected=selected class:closed=closed href=format!("/conversations/{id}")
             data-id=id.to_string() data-dot=dot role="listitem" aria-current=move || selected().then_some("true")>
@@ -224,7 +254,10 @@ fn Card(c: Conversation) -> impl IntoView {
                 <span class="card-preview">
                     {move || if typing() { t_string!(i18n, thread.typing_short).to_owned() } else { c.last_message_preview.clone().unwrap_or_default() }}
                 </span>
-                <span class="card-assignee">{assignee}</span>
+                <span class="card-foot">
+                    <span class="card-assignee">{assignee}</span>
+                    <LabelChips c=labelled/>
+                </span>
             </span>
         </a>
     }

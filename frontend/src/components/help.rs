@@ -16,6 +16,7 @@ pub fn Help(on_close: Callback<()>) -> impl IntoView {
             ("e", t_string!(i18n, help.close)),
             ("a", t_string!(i18n, help.assign_agent)),
             ("g", t_string!(i18n, help.assign_group)),
+            ("l", t_string!(i18n, help.labels)),
             ("/", t_string!(i18n, help.search)),
             ("Enter", t_string!(i18n, help.send)),
             ("Shift+Enter", t_string!(i18n, help.newline)),

@@ -6,5 +6,6 @@ pub mod confirm;
 pub mod contact_panel;
 pub mod conversation_list;
 pub mod help;
+pub mod labels;
 pub mod page_link;
 pub mod thread;

@@ -1,10 +1,12 @@
-//! Contacts: search, edit, and the banned list with unban.
+//! Contacts: search, edit, the banned list with unban, and erasure (admins).
 
 use crate::api::Authed;
+use crate::components::confirm::Confirm;
 use crate::i18n::*;
+use crate::store::Store;
 use leptos::prelude::*;
 use shared::ContactId;
-use shared::api::{Contact, UpdateContact};
+use shared::api::{Contact, Role, UpdateContact};
 
 /// The contacts list.
 #[component]
@@ -19,6 +21,23 @@ pub fn Contacts() -> impl IntoView {
     let items = RwSignal::new(Vec::<Contact>::new());
     let cursor = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<ContactId>);
+    let erasing = RwSignal::new(None::<ContactId>);
+    let store = expect_context::<Store>();
+    let admin = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.role == Role::Admin));
+    let error = RwSignal::new(None::<String>);
+    let erase = Callback::new(move |_: ()| {
+        let Some(id) = erasing.get_untracked() else { return };
+        erasing.set(None);
+        leptos::task::spawn_local(async move {
+            match api.delete_contact(id).await {
+                Ok(()) => {
+                    error.set(None);
+                    items.update(|i| i.retain(|c| c.id != id));
+                }
+                Err(f) => error.set(Some(f.message)),
+            }
+        });
+    });
     let query = move |after: Option<String>| {
         let mut query = vec![("limit", "50".to_owned())];
         let text = q.get_untracked();
@@ -101,6 +120,9 @@ pub fn Contacts() -> impl IntoView {
                                         <button class="link unban" on:click=toggle_ban>
                                             {if banned { t_string!(i18n, actions.unban) } else { t_string!(i18n, actions.ban) }}
                                         </button>
+                                        <Show when=admin>
+                                            <button class="link danger erase" on:click=move |_| erasing.set(Some(id))>{t!(i18n, common.delete)}</button>
+                                        </Show>
                                     </td>
                                 </tr>
                             }
@@ -108,8 +130,15 @@ pub fn Contacts() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
+            <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             <Show when=move || items.with(Vec::is_empty)>
                 <p class="empty">{t!(i18n, contacts.none)}</p>
+            </Show>
+            <Show when=move || erasing.with(Option::is_some)>
+                <Confirm title=Signal::derive(move || t_string!(i18n, contacts.erase_title).to_owned())
+                    body=Signal::derive(move || t_string!(i18n, contacts.erase_body).to_owned())
+                    confirm=Signal::derive(move || t_string!(i18n, common.delete).to_owned())
+                    on_confirm=erase on_cancel=Callback::new(move |_| erasing.set(None))/>
             </Show>
             <Show when=move || cursor.with(Option::is_some)>
                 <button class="secondary" on:click=more>{t!(i18n, common.more)}</button>

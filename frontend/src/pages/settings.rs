@@ -1,5 +1,6 @@
-//! Settings (admins): agents, groups and their members, API keys (the secret
-//! shown once), the widget (`widget_settings`) and webhooks (`webhooks_settings`).
+//! Settings (admins): agents, groups and their members, labels (`labels_settings`),
+//! API keys (the secret shown once), the widget (`widget_settings`) and webhooks
+//! (`webhooks_settings`).
 
 use crate::api::Authed;
 use crate::i18n::*;
@@ -17,6 +18,7 @@ pub fn Settings() -> impl IntoView {
             <header class="page-head"><h1>{t!(i18n, settings.title)}</h1></header>
             <AgentsSection/>
             <GroupsSection/>
+            <super::labels_settings::LabelsSection/>
             <super::widget_settings::WidgetSection/>
             <KeysSection/>
             <super::webhooks_settings::WebhooksSection/>

@@ -116,6 +116,9 @@ fn load_team(api: Authed, store: Store, session: Session) {
         if let Ok(page) = api.groups().await {
             store.groups.set(page.items);
         }
+        if let Ok(page) = api.labels().await {
+            store.labels.set(page.items);
+        }
     });
 }
 
@@ -238,6 +241,7 @@ fn keyboard(commands: Commands, help: RwSignal<bool>) {
             "e" => Command::Close,
             "a" => Command::AssignAgent,
             "g" => Command::AssignGroup,
+            "l" => Command::Labels,
             "/" => Command::Search,
             "?" => {
                 help.update(|h| *h = !*h);

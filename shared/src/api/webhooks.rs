@@ -17,6 +17,7 @@ pub const WEBHOOK_EVENTS: &[&str] = &[
     "contact.created",
     "contact.updated",
     "contact.banned",
+    "contact.deleted",
 ];
 
 /// The event a test delivery carries.
