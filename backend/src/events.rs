@@ -151,6 +151,7 @@ mod tests {
             created_at: now,
             closed_at: None,
             label_ids: vec![shared::LabelId(uuid::Uuid::nil())],
+            snoozed_until: Some(now),
             dot: Dot::None,
         }
     }

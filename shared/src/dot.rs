@@ -3,7 +3,7 @@
 //! | dot    | when |
 //! |--------|------|
 //! | none   | read, answered or closed |
-//! | purple | new and unassigned, or a new visitor message in a conversation assigned to the viewer — until the viewer opens it |
+//! | purple | new and unassigned, or a new visitor message in a conversation assigned to the viewer — until the viewer opens it; or marked unread by the viewer (by hand, or by a snooze that ended) |
 //! | red    | the visitor's latest message is unanswered and either every assigned agent is offline or the reply deadline has passed |
 //!
 //! Precedence: closed → none; else red; else purple; else none.
@@ -41,6 +41,11 @@ pub struct DotConversation {
     /// Event-log sequence of the visitor's latest message.
     pub last_visitor_seq: Option<i64>,
 }
+
+/// The read mark of an agent who marked a conversation unread: below every
+/// message sequence, so "read up to" it means nothing was read, and the rule
+/// shows them purple whatever the conversation's state (until closed or red).
+pub const MARKED_UNREAD: i64 = -1;
 
 /// The agent looking at the card. A `None` viewer (an API key) has no read state.
 /// Read state is kept as message sequence numbers, which are exact where two
@@ -119,6 +124,9 @@ pub fn dot(
     }
     if is_missed(conv, team, now, missed_after) {
         return Dot::Red;
+    }
+    if viewer.is_some_and(|v| v.last_read_seq == Some(MARKED_UNREAD)) {
+        return Dot::Purple;
     }
     if conv.awaiting_reply_since.is_none() {
         return Dot::None;

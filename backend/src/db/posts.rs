@@ -448,7 +448,7 @@ async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRo
         return Ok(());
     }
     let backend = db.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 9);
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 11);
     let mut tuples = Vec::with_capacity(rows.len());
     for row in rows {
         let start = values.len();
@@ -462,6 +462,8 @@ async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRo
             row.missed_at.into(),
             row.last_activity_at.into(),
             row.last_message_preview.clone().into(),
+            row.snoozed_until.into(),
+            row.snoozed_by.into(),
         ]);
         let marks: Vec<String> = (start + 1..=values.len())
             .map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { "?".to_owned() })
@@ -469,18 +471,22 @@ async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRo
         tuples.push(format!("({})", marks.join(", ")));
     }
     // PostgreSQL types a VALUES list from its first row, where a NULL says nothing.
-    let cast = |column: &str| {
-        if backend == DbBackend::Postgres { format!("v.{column}::bigint") } else { format!("v.{column}") }
+    let cast_to = |column: &str, ty: &str| {
+        if backend == DbBackend::Postgres { format!("v.{column}::{ty}") } else { format!("v.{column}") }
     };
+    let cast = |column: &str| cast_to(column, "bigint");
     let sql = format!(
         "UPDATE conversations SET status = v.column2, closed_at = {}, awaiting_reply_since = {}, \
          last_visitor_message_at = {}, last_visitor_seq = {}, missed_at = {}, last_activity_at = v.column8, \
-         last_message_preview = v.column9 FROM (VALUES {}) AS v WHERE conversations.id = v.column1",
+         last_message_preview = v.column9, snoozed_until = {}, snoozed_by = {} FROM (VALUES {}) AS v \
+         WHERE conversations.id = v.column1",
         cast("column3"),
         cast("column4"),
         cast("column5"),
         cast("column6"),
         cast("column7"),
+        cast("column10"),
+        cast_to("column11", "uuid"),
         tuples.join(", ")
     );
     let result = db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;

@@ -31,6 +31,8 @@ pub struct ConversationRow {
     pub created_at: i64,
     pub closed_at: Option<i64>,
     pub label_ids: String,
+    pub snoozed_until: Option<i64>,
+    pub snoozed_by: Option<Uuid>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
 }
@@ -66,6 +68,7 @@ impl ConversationRow {
             created_at: from_millis(self.created_at),
             closed_at: self.closed_at.map(from_millis),
             label_ids: label_ids(&self.label_ids),
+            snoozed_until: self.snoozed_until.map(from_millis),
             dot,
         }
     }
@@ -77,6 +80,9 @@ impl ConversationRow {
         match kind {
             MessageKind::Visitor => {
                 let was_open = self.status == StoredStatus::Open;
+                // The visitor's message wakes a snoozed conversation.
+                self.snoozed_until = None;
+                self.snoozed_by = None;
                 if !was_open {
                     self.missed_at = None;
                 }
@@ -113,6 +119,8 @@ impl ConversationRow {
             created_at: now,
             closed_at: None,
             label_ids: String::new(),
+            snoozed_until: None,
+            snoozed_by: None,
             contact_name: contact.name.clone(),
             contact_email: contact.email.clone(),
         }
@@ -135,6 +143,8 @@ impl ConversationRow {
             created_at: self.created_at,
             closed_at: self.closed_at,
             label_ids: self.label_ids.clone(),
+            snoozed_until: self.snoozed_until,
+            snoozed_by: self.snoozed_by,
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::state::AppState;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
 use shared::api::{AssignRequest, Conversation, Message, MessageKind, PostKind, PostMessage};
+use shared::dot::MARKED_UNREAD;
 use shared::events::Event;
 use shared::{ContactId, ConversationId};
 
@@ -68,6 +69,8 @@ async fn set_status(
             model.closed_at = Set(Some(millis(now)));
             model.awaiting_reply_since = Set(None);
             model.missed_at = Set(None);
+            model.snoozed_until = Set(None);
+            model.snoozed_by = Set(None);
         } else {
             model.closed_at = Set(None);
         }
@@ -156,6 +159,29 @@ pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) 
     .exec(&state.db.autocommit())
     .await?;
     state.bus.signal(crate::bus::Signal::Read { agent, conversation: id, read_seq: latest.unwrap_or(0) });
+    convs::get(state, me, id).await
+}
+
+/// Marks the conversation unread for the calling agent: their purple dot comes
+/// back (whatever the conversation's state) until they open it again.
+#[tracing::instrument(skip_all, fields(conversation_id = %id))]
+pub async fn mark_unread(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
+    let agent = me.agent_id.ok_or_else(|| ApiError::invalid("only agents have read state"))?;
+    load(state, id).await?;
+    read_markers::Entity::insert(read_markers::ActiveModel {
+        agent_id: Set(agent.0),
+        conversation_id: Set(id.0),
+        read_seq: Set(MARKED_UNREAD),
+        read_at: Set(millis(state.now())),
+    })
+    .on_conflict(
+        OnConflict::columns([read_markers::Column::AgentId, read_markers::Column::ConversationId])
+            .update_columns([read_markers::Column::ReadSeq, read_markers::Column::ReadAt])
+            .to_owned(),
+    )
+    .exec(&state.db.autocommit())
+    .await?;
+    state.bus.signal(crate::bus::Signal::Read { agent, conversation: id, read_seq: MARKED_UNREAD });
     convs::get(state, me, id).await
 }
 

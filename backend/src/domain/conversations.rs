@@ -91,7 +91,8 @@ pub async fn get(state: &AppState, me: &CurrentAgent, id: ConversationId) -> Api
 /// Query of `GET /conversations`.
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
-    /// `mine`, `unassigned`, `open` (default), `closed` or `all`.
+    /// `mine`, `unassigned`, `open` (default), `closed`, `missed`, `snoozed` or `all`;
+    /// the open ones leave snoozed conversations out.
     pub filter: Option<ConversationFilter>,
     /// Only conversations assigned to this group.
     pub group_id: Option<GroupId>,
@@ -123,16 +124,23 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
     let limit = super::validate::page_size(query.limit);
     let mut select = select_rows();
     let status = conversations::Column::Status;
+    // The working lists leave snoozed conversations out.
+    let awake = conversations::Column::SnoozedUntil.is_null();
     select = match query.filter.unwrap_or(ConversationFilter::Open) {
-        ConversationFilter::Open => select.filter(status.eq(StoredStatus::Open)),
+        ConversationFilter::Open => select.filter(status.eq(StoredStatus::Open)).filter(awake),
+        ConversationFilter::Snoozed => {
+            select.filter(status.eq(StoredStatus::Open)).filter(conversations::Column::SnoozedUntil.is_not_null())
+        }
         ConversationFilter::Closed => select.filter(status.eq(StoredStatus::Closed)),
-        ConversationFilter::Missed => {
-            select.filter(status.eq(StoredStatus::Open)).filter(conversations::Column::MissedAt.is_not_null())
-        }
+        ConversationFilter::Missed => select
+            .filter(status.eq(StoredStatus::Open))
+            .filter(awake)
+            .filter(conversations::Column::MissedAt.is_not_null()),
         ConversationFilter::All => select,
-        ConversationFilter::Unassigned => {
-            select.filter(status.eq(StoredStatus::Open)).filter(conversations::Column::AssigneeId.is_null())
-        }
+        ConversationFilter::Unassigned => select
+            .filter(status.eq(StoredStatus::Open))
+            .filter(awake)
+            .filter(conversations::Column::AssigneeId.is_null()),
         ConversationFilter::Mine => {
             let agent = me.agent_id.ok_or_else(|| ApiError::invalid("filter=mine needs an agent's token"))?;
             let groups: Vec<Uuid> = group_members::Entity::find()
@@ -142,7 +150,7 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
                 .into_iter()
                 .map(|m| m.group_id)
                 .collect();
-            select.filter(status.eq(StoredStatus::Open)).filter(
+            select.filter(status.eq(StoredStatus::Open)).filter(awake).filter(
                 Condition::any().add(conversations::Column::AssigneeId.eq(agent.0)).add(
                     Condition::all()
                         .add(conversations::Column::AssigneeId.is_null())

@@ -19,6 +19,7 @@ pub mod roster;
 pub mod saved_replies;
 pub mod search;
 pub mod sessions;
+pub mod snooze;
 pub mod team;
 pub mod upload_form;
 pub mod validate;

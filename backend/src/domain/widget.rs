@@ -73,6 +73,8 @@ pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Ti
         created_at: Set(millis(now)),
         closed_at: Set(None),
         label_ids: Set(String::new()),
+        snoozed_until: Set(None),
+        snoozed_by: Set(None),
     }
     .insert(&**txn)
     .await?;

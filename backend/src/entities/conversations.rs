@@ -23,6 +23,10 @@ pub struct Model {
     /// The ids of its labels, space-separated (kept in step with `conversation_labels`).
     #[sea_orm(column_type = "Text")]
     pub label_ids: String,
+    /// Until when it is snoozed (out of the working lists), if it is.
+    pub snoozed_until: Option<i64>,
+    /// Who snoozed it: their dot turns purple when it wakes, if nobody is assigned.
+    pub snoozed_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

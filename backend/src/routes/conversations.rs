@@ -16,7 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(close)
         .service(reopen)
         .service(assign)
-        .service(read);
+        .service(read)
+        .service(unread);
 }
 
 /// Conversations, most recent activity first, each with the caller's dot.
@@ -154,4 +155,21 @@ async fn read(
     id: web::Path<ConversationId>,
 ) -> ApiResult<web::Json<Conversation>> {
     Ok(web::Json(actions::mark_read(&state, &me, *id).await?))
+}
+
+/// Mark the conversation unread for the calling agent: their purple dot comes back until they open it.
+#[utoipa::path(tag = "conversations", security(("agent_token" = [])), params(("id" = ConversationId, Path)), responses(
+    (status = 200, body = Conversation),
+    (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`"),
+    (status = 404, body = ErrorBody, description = "`not_found`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: API keys have no read state"),
+))]
+#[post("/api/v1/conversations/{id}/unread")]
+async fn unread(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> ApiResult<web::Json<Conversation>> {
+    Ok(web::Json(actions::mark_unread(&state, &me, *id).await?))
 }

@@ -20,6 +20,7 @@ mod openapi_fixes;
 mod pages;
 mod saved_replies;
 pub mod security_headers;
+mod snooze;
 mod webhooks;
 mod widget;
 mod widget_settings;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     groups::configure(cfg);
     saved_replies::configure(cfg);
     labels::configure(cfg);
+    snooze::configure(cfg);
     keys::configure(cfg);
     webhooks::configure(cfg);
     email::configure(cfg);

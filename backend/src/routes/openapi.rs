@@ -3,7 +3,7 @@
 use super::openapi_fixes::Corrections;
 use super::{
     agents, attachments, auth, contacts, conversations, email, events, groups, health, keys, labels, messages, metrics,
-    saved_replies, webhooks, widget, widget_settings,
+    saved_replies, snooze, webhooks, widget, widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
 use std::sync::OnceLock;
@@ -48,6 +48,7 @@ impl Modify for Security {
         auth::login, auth::refresh, auth::logout, auth::get_me, auth::update_me,
         conversations::list, conversations::create, conversations::get_one, conversations::remove,
         conversations::close, conversations::reopen, conversations::assign, conversations::read,
+        conversations::unread, snooze::snooze_until, snooze::wake,
         messages::list, messages::create,
         attachments::upload, attachments::download,
         contacts::list, contacts::create, contacts::get_one, contacts::update, contacts::ban, contacts::unban,

@@ -37,6 +37,7 @@ mod saved_replies;
 mod seed;
 mod shutdown;
 mod smtp;
+mod snooze;
 mod story;
 mod visitor_sessions;
 mod webhooks;

@@ -24,6 +24,8 @@ string_enum! {
         /// Open and missed (red): waiting for an answer past the deadline, or with
         /// none of its agents online; it leaves this list once answered or closed.
         Missed,
+        /// Open and snoozed (the other open filters leave these out).
+        Snoozed,
         /// Open and closed.
         All,
     }
@@ -65,6 +67,10 @@ dto! {
         /// Its labels (agents only; `GET /labels` names them).
         #[serde(default)]
         pub label_ids: Vec<LabelId>,
+        /// Until when it is snoozed: out of the working lists until then (or
+        /// until the visitor writes), when it comes back with a purple dot.
+        #[serde(default)]
+        pub snoozed_until: Option<DateTime<Utc>>,
         /// The caller's dot.
         pub dot: Dot,
     }
@@ -85,6 +91,12 @@ dto! {
         /// Group to assign, or none.
         #[serde(default)]
         pub group_id: Option<GroupId>,
+    }
+
+    /// `POST /conversations/{id}/snooze`.
+    pub struct SnoozeRequest {
+        /// When it comes back (within a year).
+        pub until: DateTime<Utc>,
     }
 
     /// `POST /conversations` (integrators): start a conversation with a contact.

@@ -158,3 +158,19 @@ fn deadline_is_since_plus_missed_after() {
     closed.closed = true;
     assert_eq!(missed_deadline(&closed, MISSED), None);
 }
+
+#[test]
+fn marked_unread_is_purple_for_that_viewer_only_until_closed_or_red() {
+    // Answered, assigned to Ben: nothing for anyone, until Ana marks it unread.
+    let mut conv = waiting(Some(BEN), None, 0);
+    conv.awaiting_reply_since = None;
+    check(conv, Some(viewer(ANA, Some(5))), &[ANA, BEN], 100, Dot::None);
+    check(conv, Some(viewer(ANA, Some(MARKED_UNREAD))), &[ANA, BEN], 100, Dot::Purple);
+    check(conv, Some(viewer(BEN, Some(5))), &[ANA, BEN], 100, Dot::None);
+    check(conv, None, &[ANA, BEN], 100, Dot::None);
+    // Red wins; closed shows nothing.
+    let waiting_long = waiting(Some(BEN), None, 0);
+    check(waiting_long, Some(viewer(ANA, Some(MARKED_UNREAD))), &[ANA, BEN], 100, Dot::Red);
+    conv.closed = true;
+    check(conv, Some(viewer(ANA, Some(MARKED_UNREAD))), &[ANA, BEN], 100, Dot::None);
+}
