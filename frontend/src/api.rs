@@ -217,6 +217,20 @@ impl Authed {
         self.with_body(Request::post, &format!("/api/v1/conversations/{id}/email"), reply).await
     }
 
+    /// Brings the caller's purple dot back until they open the conversation again.
+    pub async fn mark_unread(&self, id: ConversationId) -> ApiResult<Conversation> {
+        self.post_empty(&format!("/api/v1/conversations/{id}/unread")).await
+    }
+
+    pub async fn snooze(&self, id: ConversationId, request: &SnoozeRequest) -> ApiResult<Conversation> {
+        self.with_body(Request::post, &format!("/api/v1/conversations/{id}/snooze"), request).await
+    }
+
+    pub async fn unsnooze(&self, id: ConversationId) -> ApiResult<Conversation> {
+        let path = format!("/api/v1/conversations/{id}/snooze");
+        decode(self.send(|| Request::delete(&path), None).await?).await
+    }
+
     pub async fn mark_read(&self, id: ConversationId) -> ApiResult<Conversation> {
         self.post_empty(&format!("/api/v1/conversations/{id}/read")).await
     }

@@ -14,6 +14,8 @@ pub enum Command {
     AssignAgent,
     AssignGroup,
     Labels,
+    Snooze,
+    MarkUnread,
     Search,
 }
 

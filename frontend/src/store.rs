@@ -17,6 +17,7 @@ pub enum ListFilter {
     Open,
     Closed,
     Missed,
+    Snoozed,
     Group(GroupId),
 }
 
@@ -29,6 +30,7 @@ impl ListFilter {
             Self::Open => vec![("filter", "open".into())],
             Self::Closed => vec![("filter", "closed".into())],
             Self::Missed => vec![("filter", "missed".into())],
+            Self::Snoozed => vec![("filter", "snoozed".into())],
             Self::Group(id) => vec![("filter", "open".into()), ("group_id", id.to_string())],
         }
     }
@@ -124,10 +126,26 @@ impl Store {
         self.groups.with_untracked(|gs| gs.iter().filter(|g| g.member_ids.contains(&me)).map(|g| g.id).collect())
     }
 
+    /// Opens `id` (or nothing). The conversation left behind, kept listed while
+    /// open, leaves the list if it no longer belongs there (closed, snoozed).
+    pub fn select(&self, id: Option<ConversationId>) {
+        let left = self.selected.get_untracked().filter(|open| Some(*open) != id);
+        self.selected.set(id);
+        if let Some(left) = left
+            && self.conversations.with_untracked(|m| m.get(&left).is_some_and(|c| !self.matches(c)))
+        {
+            self.conversations.update(|m| drop(m.remove(&left)));
+        }
+    }
+
     /// Whether `c` belongs in the list under the current filter and search.
     pub fn matches(&self, c: &Conversation) -> bool {
         let open = c.status == ConversationStatus::Open;
+        // Snoozed conversations are out of the working lists until they wake.
+        let snoozed = c.snoozed_until.is_some();
         let listed = match self.filter.get_untracked() {
+            ListFilter::Snoozed => open && snoozed,
+            _ if open && snoozed => false,
             ListFilter::Open => open,
             ListFilter::Closed => !open,
             ListFilter::Missed => open && c.missed_at.is_some(),

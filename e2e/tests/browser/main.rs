@@ -16,6 +16,7 @@ mod sites;
 /// The API tests' real SMTP server (aiosmtpd), one source for both suites.
 #[path = "../../../backend/tests/api/smtp.rs"]
 mod smtp;
+mod snooze;
 mod webhooks;
 mod widget;
 mod widget_security;

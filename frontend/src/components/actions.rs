@@ -1,11 +1,12 @@
 //! The message window's header: who the conversation is with, its labels, and
-//! the six actions — close/reopen, ban the contact, delete, assign to a group,
-//! assign to an agent, labels. Destructive ones ask first.
+//! the actions — close/reopen, snooze, mark unread, ban the contact, delete,
+//! assign to a group, assign to an agent, labels. Destructive ones ask first.
 
 use crate::api::{Authed, Failure};
 use crate::commands::{Command, Commands};
 use crate::components::confirm::Confirm;
 use crate::components::labels::{LabelMenu, ThreadLabels};
+use crate::components::snooze::SnoozeMenu;
 use crate::format;
 use crate::i18n::*;
 use crate::icons;
@@ -21,6 +22,7 @@ enum Open {
     Agents,
     Groups,
     Labels,
+    Snooze,
     ConfirmBan,
     ConfirmDelete,
 }
@@ -33,6 +35,7 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
     let commands = expect_context::<Commands>();
     let i18n = use_i18n();
     let navigate = use_navigate();
+    let navigate_away = navigate.clone();
     let open = RwSignal::new(Open::Nothing);
     let error = RwSignal::new(None::<String>);
     let conversation = move || store.conversations.with(|m| m.get(&id).cloned());
@@ -77,11 +80,27 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
             report(result);
         });
     });
+    let mark_unread = move || {
+        let navigate = navigate_away.clone();
+        leptos::task::spawn_local(async move {
+            match api.mark_unread(id).await {
+                Ok(c) => {
+                    store.conversations.update(|m| drop(m.insert(c.id, c)));
+                    // Left open, it would be read again at once.
+                    navigate("/conversations", Default::default());
+                }
+                Err(f) => error.set(Some(f.message)),
+            }
+        });
+    };
+    let mark_unread_key = mark_unread.clone();
     commands.on(move |command| match command {
         Command::Close => toggle_closed(),
         Command::AssignAgent => open.set(Open::Agents),
         Command::AssignGroup => open.set(Open::Groups),
         Command::Labels => open.set(Open::Labels),
+        Command::Snooze => open.set(Open::Snooze),
+        Command::MarkUnread => mark_unread_key(),
         _ => {}
     });
 
@@ -106,6 +125,13 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
                         if banned() { ban() } else { open.set(Open::ConfirmBan) }
                     }))
                 }}
+                <div class="menu-anchor">
+                    {icon("action-snooze", icons::CLOCK, Signal::derive(move || t_string!(i18n, snooze.title).to_owned()), Box::new(move || open.update(|o| *o = if *o == Open::Snooze { Open::Nothing } else { Open::Snooze })))}
+                    <Show when=move || open.get() == Open::Snooze>
+                        <SnoozeMenu id=id on_close=Callback::new(move |_| open.set(Open::Nothing))/>
+                    </Show>
+                </div>
+                {icon("action-unread", icons::UNREAD, Signal::derive(move || t_string!(i18n, actions.mark_unread).to_owned()), Box::new(mark_unread.clone()))}
                 {icon("action-delete", icons::TRASH, Signal::derive(move || t_string!(i18n, actions.delete).to_owned()), Box::new(move || open.set(Open::ConfirmDelete)))}
                 <div class="menu-anchor">
                     {icon("action-group", icons::GROUP, Signal::derive(move || t_string!(i18n, actions.assign_group).to_owned()), Box::new(move || open.update(|o| *o = if *o == Open::Groups { Open::Nothing } else { Open::Groups })))}
@@ -177,6 +203,9 @@ fn ThreadTitle(id: ConversationId, store: Store) -> impl IntoView {
             <span class="muted" id="thread-assignee">{subtitle}</span>
             <Show when=closed><span class="pill">{t!(i18n, thread.closed)}</span></Show>
             <Show when=banned><span class="pill danger">{t!(i18n, thread.banned)}</span></Show>
+            {move || conversation().and_then(|c| c.snoozed_until).map(|until| view! {
+                <span class="pill" id="snoozed-pill" title=format::full(until)>{format!("{} {}", t_string!(i18n, snooze.until), format::when(until))}</span>
+            })}
             <ThreadLabels id=id/>
         </div>
     }

@@ -135,7 +135,7 @@ pub fn ConversationList() -> impl IntoView {
     }
 }
 
-/// Mine / Unassigned / Open / Closed / Missed, the groups, and the labels.
+/// Mine / Unassigned / Open / Closed / Missed / Snoozed, the groups, and the labels.
 #[component]
 fn FilterBar() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -170,6 +170,7 @@ fn FilterBar() -> impl IntoView {
             {tab(ListFilter::Open, "filter-open", Signal::derive(move || t_string!(i18n, list.open).to_owned()))}
             {tab(ListFilter::Closed, "filter-closed", Signal::derive(move || t_string!(i18n, list.closed).to_owned()))}
             {tab(ListFilter::Missed, "filter-missed", Signal::derive(move || t_string!(i18n, list.missed).to_owned()))}
+            {tab(ListFilter::Snoozed, "filter-snoozed", Signal::derive(move || t_string!(i18n, list.snoozed).to_owned()))}
             <Show when=move || store.groups.with(|g| !g.is_empty())>
                 <select id="filter-group" class="tab-select" aria-label=move || t_string!(i18n, list.by_group)
                     on:change=on_group>

@@ -17,6 +17,8 @@ pub fn Help(on_close: Callback<()>) -> impl IntoView {
             ("a", t_string!(i18n, help.assign_agent)),
             ("g", t_string!(i18n, help.assign_group)),
             ("l", t_string!(i18n, help.labels)),
+            ("s", t_string!(i18n, help.snooze)),
+            ("u", t_string!(i18n, help.mark_unread)),
             ("/", t_string!(i18n, help.search)),
             ("Enter", t_string!(i18n, help.send)),
             ("Shift+Enter", t_string!(i18n, help.newline)),

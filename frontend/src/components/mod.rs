@@ -8,4 +8,5 @@ pub mod conversation_list;
 pub mod help;
 pub mod labels;
 pub mod page_link;
+pub mod snooze;
 pub mod thread;

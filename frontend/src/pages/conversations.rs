@@ -21,12 +21,12 @@ pub fn Conversations() -> impl IntoView {
     Effect::new(move |_| {
         store.reloads.track();
         let id = id.get();
-        store.selected.set(id);
+        store.select(id);
         if let Some(id) = id {
             open_conversation(api, store, id);
         }
     });
-    on_cleanup(move || store.selected.set(None));
+    on_cleanup(move || store.select(None));
     view! {
         <div class="dashboard">
             <ConversationList/>

@@ -242,6 +242,8 @@ fn keyboard(commands: Commands, help: RwSignal<bool>) {
             "a" => Command::AssignAgent,
             "g" => Command::AssignGroup,
             "l" => Command::Labels,
+            "s" => Command::Snooze,
+            "u" => Command::MarkUnread,
             "/" => Command::Search,
             "?" => {
                 help.update(|h| *h = !*h);
