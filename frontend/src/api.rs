@@ -217,6 +217,11 @@ impl Authed {
         self.with_body(Request::post, &format!("/api/v1/conversations/{id}/email"), reply).await
     }
 
+    /// One action on many conversations.
+    pub async fn bulk(&self, request: &BulkRequest) -> ApiResult<BulkOutcome> {
+        self.with_body(Request::post, "/api/v1/conversations/bulk", request).await
+    }
+
     /// Brings the caller's purple dot back until they open the conversation again.
     pub async fn mark_unread(&self, id: ConversationId) -> ApiResult<Conversation> {
         self.post_empty(&format!("/api/v1/conversations/{id}/unread")).await

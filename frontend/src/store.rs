@@ -7,7 +7,7 @@ use shared::api::{Agent, Contact, Conversation, ConversationStatus, Group, Label
 use shared::events::Event;
 use shared::frames::{AgentPresence, Typist, VisitorPresence};
 use shared::{AgentId, ContactId, ConversationId, Dot, GroupId, LabelId};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Which conversations the list shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +63,9 @@ pub struct Store {
     pub label_filter: RwSignal<Option<LabelId>>,
     pub search: RwSignal<String>,
     pub selected: RwSignal<Option<ConversationId>>,
+    /// Conversations picked for a bulk action, and the last one picked (for shift-click).
+    pub picked: RwSignal<HashSet<ConversationId>>,
+    pub last_picked: RwSignal<Option<ConversationId>>,
     /// The open conversation's messages, oldest first.
     pub thread: RwSignal<Vec<Message>>,
     pub thread_cursor: RwSignal<Option<String>>,
@@ -101,6 +104,8 @@ impl Store {
             label_filter: RwSignal::new(None),
             search: RwSignal::new(String::new()),
             selected: RwSignal::new(None),
+            picked: RwSignal::new(HashSet::new()),
+            last_picked: RwSignal::new(None),
             thread: RwSignal::new(Vec::new()),
             thread_cursor: RwSignal::new(None),
             contact: RwSignal::new(None),
@@ -181,14 +186,50 @@ impl Store {
 
     /// The listed conversations, most recent activity first (tracked).
     pub fn listed(&self) -> Vec<Conversation> {
-        let mut items: Vec<Conversation> = self.conversations.with(|m| m.values().cloned().collect());
-        items.sort_by(|a, b| b.last_activity_at.cmp(&a.last_activity_at).then(b.id.0.cmp(&a.id.0)));
-        items
+        self.conversations.track();
+        self.listed_untracked()
     }
 
     /// How many conversations want this agent's attention (for the tab title).
     pub fn attention(&self) -> usize {
         self.conversations.with(|m| m.values().filter(|c| c.dot != Dot::None).count())
+    }
+
+    /// A conversation as the server returned it after a change made here.
+    pub fn changed(&self, conversation: Conversation) {
+        self.upsert(conversation);
+    }
+
+    /// Picks or unpicks `id` for a bulk action; with `range`, everything listed
+    /// between the last one picked and `id` takes `id`'s new state.
+    pub fn pick(&self, id: ConversationId, range: bool) {
+        let on = !self.picked.with_untracked(|p| p.contains(&id));
+        let listed: Vec<ConversationId> = self.listed_untracked().into_iter().map(|c| c.id).collect();
+        let span = match (range, self.last_picked.get_untracked()) {
+            (true, Some(last)) => {
+                match (listed.iter().position(|c| *c == last), listed.iter().position(|c| *c == id)) {
+                    (Some(a), Some(b)) => listed[a.min(b)..=a.max(b)].to_vec(),
+                    _ => vec![id],
+                }
+            }
+            _ => vec![id],
+        };
+        self.picked.update(|p| {
+            for c in span {
+                if on {
+                    p.insert(c);
+                } else {
+                    p.remove(&c);
+                }
+            }
+        });
+        self.last_picked.set(Some(id));
+    }
+
+    fn listed_untracked(&self) -> Vec<Conversation> {
+        let mut items: Vec<Conversation> = self.conversations.with_untracked(|m| m.values().cloned().collect());
+        items.sort_by(|a, b| b.last_activity_at.cmp(&a.last_activity_at).then(b.id.0.cmp(&a.id.0)));
+        items
     }
 
     /// Keeps a changed conversation in step: updated or dropped if listed; added

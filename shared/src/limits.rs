@@ -28,6 +28,8 @@ pub const MAX_PAGE_SIZE: u64 = 200;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// Longest `client_id` of a message, in characters.
 pub const MAX_CLIENT_ID_CHARS: usize = 64;
+/// Most conversations in one bulk action.
+pub const MAX_BULK_CONVERSATIONS: usize = 200;
 /// Longest label name, in characters.
 pub const MAX_LABEL_NAME_CHARS: usize = 50;
 /// Most labels a team may define.

@@ -5,7 +5,7 @@ use crate::domain::{contacts, conversation_actions as actions};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, web};
-use shared::api::{AssignRequest, Conversation, ConversationDetail, CreateConversation};
+use shared::api::{AssignRequest, BulkOutcome, BulkRequest, Conversation, ConversationDetail, CreateConversation};
 use shared::{ConversationId, ErrorBody, Page};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -17,7 +17,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(reopen)
         .service(assign)
         .service(read)
-        .service(unread);
+        .service(unread)
+        .service(bulk);
 }
 
 /// Conversations, most recent activity first, each with the caller's dot.
@@ -172,4 +173,22 @@ async fn unread(
     id: web::Path<ConversationId>,
 ) -> ApiResult<web::Json<Conversation>> {
     Ok(web::Json(actions::mark_unread(&state, &me, *id).await?))
+}
+
+/// One action on up to 200 conversations (close, reopen, assign, add or remove a label, delete):
+/// each is changed alone, with its own events, and one that can't be fails alone.
+#[utoipa::path(tag = "conversations", security(("agent_token" = [])), request_body = BulkRequest, responses(
+    (status = 200, body = BulkOutcome),
+    (status = 400, body = ErrorBody, description = "`malformed_request`"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: no ids, or more than 200"),
+))]
+#[post("/api/v1/conversations/bulk")]
+async fn bulk(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    body: Json<BulkRequest>,
+) -> ApiResult<web::Json<BulkOutcome>> {
+    Ok(web::Json(crate::domain::bulk::apply(&state, &me, body.into_inner()).await?))
 }

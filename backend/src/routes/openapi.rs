@@ -48,7 +48,7 @@ impl Modify for Security {
         auth::login, auth::refresh, auth::logout, auth::get_me, auth::update_me,
         conversations::list, conversations::create, conversations::get_one, conversations::remove,
         conversations::close, conversations::reopen, conversations::assign, conversations::read,
-        conversations::unread, snooze::snooze_until, snooze::wake,
+        conversations::unread, conversations::bulk, snooze::snooze_until, snooze::wake,
         messages::list, messages::create,
         attachments::upload, attachments::download,
         contacts::list, contacts::create, contacts::get_one, contacts::update, contacts::ban, contacts::unban,

@@ -14,6 +14,7 @@ use shared::{ConversationId, Dot};
 /// Loads the first page for the current filter and search (replacing the list).
 pub fn reload(api: Authed, store: Store) {
     store.list_loading.set(true);
+    store.picked.set(Default::default());
     leptos::task::spawn_local(async move {
         let query = store.list_query();
         if let Ok(page) = api.conversations(&query).await {
@@ -119,6 +120,9 @@ pub fn ConversationList() -> impl IntoView {
                     placeholder=move || t_string!(i18n, list.search) aria-label=move || t_string!(i18n, list.search)
                     on:input=on_search/>
                 <FilterBar/>
+                <Show when=move || store.picked.with(|p| !p.is_empty())>
+                    <crate::components::bulk::BulkBar/>
+                </Show>
             </div>
             <div class="cards" id="cards" on:scroll=on_scroll role="list">
                 <For each=move || listed.get() key=|c| (c.id, c.last_activity_at, c.dot, c.status, c.assignee_id, c.group_id, c.contact_name.clone(), c.last_message_preview.clone(), c.label_ids.clone()) let:c>
@@ -240,11 +244,23 @@ fn Card(c: Conversation) -> impl IntoView {
     let dot = dot_name(c.dot);
     let closed = c.status == shared::api::ConversationStatus::Closed;
     let labelled = c.clone();
+    let picked = move || store.picked.with(|p| p.contains(&id));
+    let picking = move || store.picked.with(|p| !p.is_empty());
+    let pick = move |ev: leptos::ev::MouseEvent| {
+        // The avatar picks; the rest of the card opens the conversation.
+        ev.prevent_default();
+        ev.stop_propagation();
+        store.pick(id, ev.shift_key());
+    };
     view! {
-        <a class="card" class:selected=selected class:closed=closed href=format!("/conversations/{id}")
+        <a class="card" class:selected=selected class:closed=closed class:picked=picked class:picking=picking href=format!("/conversations/{id}")
             data-id=id.to_string() data-dot=dot role="listitem" aria-current=move || selected().then_some("true")>
             <span class=format!("dot {dot}") title=dot_label(i18n, c.dot) aria-label=dot_label(i18n, c.dot)></span>
-            <span class="avatar" style=format!("--hue:{}", format::hue(&who))>{format::initials(&who)}
+            <span class="avatar pick" role="checkbox" aria-checked=move || picked().to_string()
+                aria-label=move || t_string!(i18n, bulk.pick) title=move || t_string!(i18n, bulk.pick)
+                style=format!("--hue:{}", format::hue(&who)) on:click=pick>
+                <span class="initials">{format::initials(&who)}</span>
+                <span class="pick-box" aria-hidden="true">"✓"</span>
                 <Show when=move || online><span class="online-pip"></span></Show>
             </span>
             <span class="card-body">

@@ -1,6 +1,7 @@
 //! Parts of screens.
 
 pub mod actions;
+pub mod bulk;
 pub mod composer;
 pub mod confirm;
 pub mod contact_panel;

@@ -1,5 +1,5 @@
 use super::{Contact, dto, string_enum};
-use crate::{AgentId, ContactId, ConversationId, Dot, GroupId, LabelId};
+use crate::{AgentId, ContactId, ConversationId, Dot, ErrorCode, GroupId, LabelId};
 use chrono::{DateTime, Utc};
 
 string_enum! {
@@ -103,5 +103,67 @@ dto! {
     pub struct CreateConversation {
         /// The contact.
         pub contact_id: ContactId,
+    }
+}
+
+/// What `POST /conversations/bulk` does to each conversation.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BulkAction {
+    /// Close each.
+    Close,
+    /// Reopen each.
+    Reopen,
+    /// Assign each to this agent and/or group (`null` for none).
+    Assign {
+        /// Agent to assign, or none.
+        #[serde(default)]
+        agent_id: Option<AgentId>,
+        /// Group to assign, or none.
+        #[serde(default)]
+        group_id: Option<GroupId>,
+    },
+    /// Put a label on each.
+    AddLabel {
+        /// The label.
+        label_id: LabelId,
+    },
+    /// Take a label off each.
+    RemoveLabel {
+        /// The label.
+        label_id: LabelId,
+    },
+    /// Delete each with its messages and files.
+    Delete,
+}
+
+dto! {
+    /// `POST /conversations/bulk`: one action on up to 200 conversations.
+    pub struct BulkRequest {
+        /// The conversations (1–200; repeats count once).
+        pub conversation_ids: Vec<ConversationId>,
+        /// What to do to each.
+        pub action: BulkAction,
+    }
+
+    /// One conversation the action could not be applied to.
+    pub struct BulkFailure {
+        /// The conversation.
+        pub conversation_id: ConversationId,
+        /// Why, as a stable code.
+        pub code: ErrorCode,
+        /// Why, for people.
+        pub message: String,
+    }
+
+    /// What a bulk action did: each conversation is done or failed, alone.
+    pub struct BulkOutcome {
+        /// The conversations after the action (deleted ones are absent).
+        pub updated: Vec<Conversation>,
+        /// Deleted conversations.
+        pub deleted: Vec<ConversationId>,
+        /// Those it could not be applied to.
+        pub failed: Vec<BulkFailure>,
     }
 }
