@@ -23,6 +23,7 @@ mod m20261206_000061_search_query_from_words;
 mod m20261206_000070_index_known_contacts;
 mod m20261206_000080_create_labels;
 mod m20261206_000090_add_snooze;
+mod m20261206_000100_create_blocked_addresses;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000070_index_known_contacts::Migration),
             Box::new(m20261206_000080_create_labels::Migration),
             Box::new(m20261206_000090_add_snooze::Migration),
+            Box::new(m20261206_000100_create_blocked_addresses::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ impl From<contacts::Model> for Contact {
             browser: m.browser,
             first_seen_at: from_millis(m.first_seen_at),
             last_seen_at: from_millis(m.last_seen_at),
+            ip_address: m.ip_address,
             created_at: from_millis(m.created_at),
         }
     }
@@ -204,6 +205,7 @@ pub async fn create(state: &AppState, input: CreateContact) -> ApiResult<Contact
         updated_at: Set(millis(now)),
         external_id: Set(None),
         verified_at: Set(None),
+        ip_address: Set(None),
     };
     fields.apply(&mut model);
     let mut txn = state.db.write().await?;

@@ -91,6 +91,7 @@ async fn new_user(
     now: Timestamp,
 ) -> ApiResult<contacts::Model> {
     let mut model = visitor_sessions::anonymous_contact(now, device.current_page.clone(), device.browser.clone());
+    model.ip_address = Set(device.ip_address.clone());
     model.external_id = Set(Some(user_id));
     model.verified_at = Set(Some(millis(now)));
     let contact = model.insert(&**txn).await?;

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod attachments;
+pub mod blocked_addresses;
 pub mod bulk;
 pub mod contacts;
 pub mod conversation_actions;

@@ -8,7 +8,7 @@ use crate::auth::CurrentVisitor;
 use crate::auth::secrets::{self, VISITOR_PREFIX};
 use crate::clock::millis;
 use crate::entities::{contacts, visitor_sessions};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use shared::api::{StartSession, WidgetSession};
@@ -34,7 +34,16 @@ pub fn anonymous_contact(now: Timestamp, page: Option<String>, browser: Option<S
         updated_at: Set(now),
         external_id: Set(None),
         verified_at: Set(None),
+        ip_address: Set(None),
     }
+}
+
+/// Where a new visitor comes from.
+pub struct Device {
+    /// Their browser's user agent.
+    pub browser: Option<String>,
+    /// The address the request came from.
+    pub ip_address: Option<String>,
 }
 
 /// Stores a new session for `contact` and returns its token (shown once).
@@ -55,12 +64,19 @@ pub async fn create(db: &impl ConnectionTrait, contact: Uuid, now: Timestamp) ->
 /// Starts an anonymous visitor: the site key must be the workspace's. The new
 /// contact is logged (`contact.created` for webhooks and `GET /events`).
 #[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn start(state: &AppState, input: StartSession, browser: Option<String>) -> ApiResult<WidgetSession> {
+pub async fn start(state: &AppState, input: StartSession, device: Device) -> ApiResult<WidgetSession> {
     widget_settings::check_site_key(state, &input.site_key).await?;
     let page = validate::page_url("page_url", input.page_url.as_deref())?;
+    if let Some(address) = &device.ip_address
+        && super::blocked_addresses::is_blocked(state, address).await?
+    {
+        return Err(ApiError::ContactBanned);
+    }
     let now = state.now();
     let mut txn = state.db.write().await?;
-    let contact = anonymous_contact(now, page, browser).insert(&*txn).await?;
+    let mut model = anonymous_contact(now, page, device.browser);
+    model.ip_address = Set(device.ip_address);
+    let contact = model.insert(&*txn).await?;
     super::contacts::contact_dto_event(&mut txn, &contact, now).await?;
     let token = create(&*txn, contact.id, now).await?;
     txn.commit().await?;

@@ -27,6 +27,8 @@ pub struct Model {
     pub external_id: Option<String>,
     /// When the identity was verified.
     pub verified_at: Option<i64>,
+    /// The address the visitor's session started from.
+    pub ip_address: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@ pub mod agent_sessions;
 pub mod agents;
 pub mod api_keys;
 pub mod attachments;
+pub mod blocked_addresses;
 pub mod contacts;
 pub mod conversation_labels;
 pub mod conversations;

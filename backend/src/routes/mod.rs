@@ -3,6 +3,7 @@
 mod agents;
 mod attachments;
 mod auth;
+mod blocked_addresses;
 mod contacts;
 mod conversations;
 mod docs;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     messages::configure(cfg);
     attachments::configure(cfg);
     contacts::configure(cfg);
+    blocked_addresses::configure(cfg);
     agents::configure(cfg);
     groups::configure(cfg);
     saved_replies::configure(cfg);

@@ -2,8 +2,8 @@
 
 use super::openapi_fixes::Corrections;
 use super::{
-    agents, attachments, auth, contacts, conversations, email, events, groups, health, keys, labels, messages, metrics,
-    saved_replies, snooze, webhooks, widget, widget_settings,
+    agents, attachments, auth, blocked_addresses, contacts, conversations, email, events, groups, health, keys, labels,
+    messages, metrics, saved_replies, snooze, webhooks, widget, widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
 use std::sync::OnceLock;
@@ -52,7 +52,7 @@ impl Modify for Security {
         messages::list, messages::create,
         attachments::upload, attachments::download,
         contacts::list, contacts::create, contacts::get_one, contacts::update, contacts::ban, contacts::unban,
-        contacts::erase,
+        contacts::erase, blocked_addresses::list, blocked_addresses::block, blocked_addresses::unblock,
         agents::list, agents::create, agents::get_one, agents::update,
         groups::list, groups::create, groups::get_one, groups::rename, groups::remove, groups::members,
         saved_replies::list, saved_replies::create, saved_replies::get_one, saved_replies::update,

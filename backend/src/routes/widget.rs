@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     (status = 415, body = ErrorBody, description = "`unsupported_media_type`: not JSON"),
     (status = 422, body = ErrorBody, description = "`validation_failed`: not this workspace's site key, or a page \
         URL that is not http(s)"),
+    (status = 403, body = ErrorBody, description = "`contact_banned`: the address is blocked"),
     (status = 429, body = ErrorBody, description = "`rate_limited`: too many new visitors from this address"),
 ))]
 #[post("/api/v1/widget/sessions")]
@@ -35,7 +36,8 @@ async fn start(state: web::Data<AppState>, req: HttpRequest, body: Json<StartSes
         return Err(ApiError::RateLimited(wait));
     }
     let browser = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    Ok(HttpResponse::Created().json(visitor_sessions::start(&state, body.into_inner(), browser).await?))
+    let device = visitor_sessions::Device { browser, ip_address: (!ip.is_empty()).then_some(ip) };
+    Ok(HttpResponse::Created().json(visitor_sessions::start(&state, body.into_inner(), device).await?))
 }
 
 /// End the visitor's session (`natter('reset')`, a site's logout): the token stops working at once.

@@ -7,6 +7,7 @@ mod attachments;
 mod auth;
 mod backup;
 mod bad_input;
+mod blocked_addresses;
 mod bulk;
 mod cluster;
 mod connection_loss;

@@ -34,6 +34,9 @@ dto! {
         pub current_page: Option<String>,
         /// The visitor's browser (user agent).
         pub browser: Option<String>,
+        /// The address the visitor's session started from.
+        #[serde(default)]
+        pub ip_address: Option<String>,
         /// First seen.
         pub first_seen_at: DateTime<Utc>,
         /// Last seen.
@@ -89,5 +92,23 @@ dto! {
         pub contact: Contact,
         /// Its conversations, newest first (up to 50).
         pub conversations: Vec<super::Conversation>,
+    }
+}
+
+dto! {
+    /// An address that can't start a visitor session (`POST /blocked-addresses`).
+    pub struct BlockedAddress {
+        /// The IP address.
+        pub address: String,
+        /// The contact it was blocked with, unless erased since.
+        pub contact_id: Option<ContactId>,
+        /// When it was blocked.
+        pub created_at: DateTime<Utc>,
+    }
+
+    /// `POST /blocked-addresses`: blocks the address a contact's session started from.
+    pub struct BlockAddress {
+        /// The contact.
+        pub contact_id: ContactId,
     }
 }
