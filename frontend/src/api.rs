@@ -2,6 +2,7 @@
 //! session, can call the endpoints that need one; it refreshes an expired access
 //! token once and retries, and signs the agent out when the refresh is refused.
 
+mod blocked;
 mod labels;
 pub mod passwords;
 mod webhooks;

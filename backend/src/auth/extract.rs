@@ -88,8 +88,8 @@ impl CurrentVisitor {
 pub enum Caller {
     /// An agent or API key.
     Agent(CurrentAgent),
-    /// A visitor.
-    Visitor(CurrentVisitor),
+    /// A visitor (boxed: the contact row is most of it).
+    Visitor(Box<CurrentVisitor>),
 }
 
 /// The token of `Authorization: Bearer <token>`.
@@ -115,7 +115,7 @@ pub async fn resolve_token(state: &AppState, token: &str) -> ApiResult<Caller> {
     let db = state.db.conn();
     let now = state.now();
     if token.starts_with(VISITOR_PREFIX) {
-        return Ok(Caller::Visitor(super::visitor_token::resolve(state, token).await?));
+        return Ok(Caller::Visitor(Box::new(super::visitor_token::resolve(state, token).await?)));
     }
     if token.starts_with(API_KEY_PREFIX) {
         let key = api_keys::Entity::find()
@@ -221,7 +221,7 @@ impl FromRequest for CurrentVisitor {
         let request = req.clone();
         Box::pin(super::gate::guard::<_, actix_web::Error, _>(req, async move {
             match resolve(&request).await? {
-                Caller::Visitor(visitor) => Ok(visitor),
+                Caller::Visitor(visitor) => Ok(*visitor),
                 Caller::Agent(_) => Err(ApiError::Forbidden.into()),
             }
         }))

@@ -48,6 +48,7 @@ pub async fn connect(
     query: web::Query<ResumeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Caller::Visitor(me) = authenticate(&req, &state).await? else { return Err(ApiError::Forbidden) };
+    let me = *me;
     let ticket = caps.admit(req.peer_addr().map(|a| a.ip()), Some(me.session_id))?;
     let page = validate::page_url("page", query.page.as_deref())?;
     let (response, socket, stream) = upgrade(&req, body).await?;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod attention;
+mod blocking;
 mod bulk;
 mod composer_files;
 mod contacts;

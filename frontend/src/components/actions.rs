@@ -59,13 +59,20 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
             report(result.map(|c| store.conversations.update(|m| drop(m.insert(c.id, c)))));
         });
     };
+    let block_address = RwSignal::new(false);
+    let address = move || store.contact.with(|c| c.as_ref().and_then(|c| c.ip_address.clone()));
     let ban = move || {
         let contact = store.contact.with_untracked(|c| c.as_ref().map(|c| (c.id, c.banned)));
         open.set(Open::Nothing);
         let Some((contact_id, banned)) = contact else { return };
+        let block = !banned && block_address.get_untracked() && address().is_some();
         leptos::task::spawn_local(async move {
             let result = if banned { api.unban(contact_id).await } else { api.ban(contact_id).await };
+            let banned_ok = result.is_ok();
             report(result.map(|c| store.contact.set(Some(c))));
+            if banned_ok && block {
+                report(api.block_address(contact_id).await.map(drop));
+            }
         });
     };
     let delete = Callback::new(move |_: ()| {
@@ -165,7 +172,12 @@ pub fn HeaderActions(id: ConversationId) -> impl IntoView {
                 <Confirm title=Signal::derive(move || t_string!(i18n, actions.ban_title).to_owned())
                     body=Signal::derive(move || t_string!(i18n, actions.ban_body).to_owned())
                     confirm=Signal::derive(move || t_string!(i18n, actions.ban).to_owned())
-                    on_confirm=Callback::new(move |_| ban()) on_cancel=Callback::new(move |_| open.set(Open::Nothing))/>
+                    on_confirm=Callback::new(move |_| ban()) on_cancel=Callback::new(move |_| open.set(Open::Nothing))>
+                    {move || address().map(|ip| view! {
+                        <label class="check"><input id="ban-block-address" type="checkbox" bind:checked=block_address/>
+                            {format!("{} ({ip})", t_string!(i18n, actions.block_address))}</label>
+                    })}
+                </Confirm>
             </Show>
             <Show when=move || open.get() == Open::ConfirmDelete>
                 <Confirm title=Signal::derive(move || t_string!(i18n, actions.delete_title).to_owned())

@@ -226,6 +226,7 @@ fn VisitFacts(store: Store) -> impl IntoView {
         live.or(stored_page.get().flatten())
     };
     let browser = part(store, |c| c.browser.clone().unwrap_or_else(|| "—".into()));
+    let address = part(store, |c| c.ip_address.clone().unwrap_or_else(|| "—".into()));
     let first_seen = part(store, |c| format::full(c.first_seen_at));
     let last_seen = part(store, |c| format::full(c.last_seen_at));
     view! {
@@ -235,6 +236,7 @@ fn VisitFacts(store: Store) -> impl IntoView {
                 <dt>{t!(i18n, contact.page)}</dt>
                 <dd id="visitor-page">{move || page().map(|url| view! { <PageLink url=url/> })}</dd>
                 <dt>{t!(i18n, contact.browser)}</dt><dd>{move || browser.get()}</dd>
+                <dt>{t!(i18n, contact.ip_address)}</dt><dd id="visitor-address">{move || address.get()}</dd>
                 <dt>{t!(i18n, contact.first_seen)}</dt><dd>{move || first_seen.get()}</dd>
                 <dt>{t!(i18n, contact.last_seen)}</dt><dd>{move || last_seen.get()}</dd>
             </dl>

@@ -1,5 +1,6 @@
 //! Screens.
 
+pub mod blocked_settings;
 pub mod contacts;
 pub mod conversations;
 pub mod labels_settings;

@@ -1,4 +1,5 @@
 //! Settings (admins): agents, groups and their members, labels (`labels_settings`),
+//! blocked addresses (`blocked_settings`),
 //! API keys (the secret shown once), the widget (`widget_settings`) and webhooks
 //! (`webhooks_settings`).
 
@@ -19,6 +20,7 @@ pub fn Settings() -> impl IntoView {
             <AgentsSection/>
             <GroupsSection/>
             <super::labels_settings::LabelsSection/>
+            <super::blocked_settings::BlockedSection/>
             <super::widget_settings::WidgetSection/>
             <KeysSection/>
             <super::webhooks_settings::WebhooksSection/>

@@ -65,7 +65,11 @@ fn on_frame(chat: Chat, frame: Frame) {
 /// the socket.
 fn begin(chat: Chat, pending_contact: StoredValue<Option<ContactInput>>) {
     leptos::task::spawn_local(async move {
-        let Ok((visitor, thread)) = session::resume(&chat::site_key(), chat.page.get_untracked()).await else { return };
+        let (visitor, thread) = match session::resume(&chat::site_key(), chat.page.get_untracked()).await {
+            Ok(started) => started,
+            // A blocked address: the banned notice says so.
+            Err(f) => return chat.banned.set(f.code == Some(shared::ErrorCode::ContactBanned)),
+        };
         chat.visitor.set(Some(visitor.clone()));
         if let Some(contact) = pending_contact.get_value() {
             pending_contact.set_value(None);
