@@ -24,6 +24,7 @@ mod m20261206_000070_index_known_contacts;
 mod m20261206_000080_create_labels;
 mod m20261206_000090_add_snooze;
 mod m20261206_000100_create_blocked_addresses;
+mod m20261206_000110_create_missed_episodes;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000080_create_labels::Migration),
             Box::new(m20261206_000090_add_snooze::Migration),
             Box::new(m20261206_000100_create_blocked_addresses::Migration),
+            Box::new(m20261206_000110_create_missed_episodes::Migration),
         ]
     }
 }

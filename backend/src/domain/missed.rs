@@ -16,8 +16,8 @@ use super::messages::append_conversation;
 use super::roster as team;
 use crate::bus::Signal;
 use crate::clock::{from_millis, millis};
-use crate::entities::conversations;
 use crate::entities::stored::StoredStatus;
+use crate::entities::{conversations, missed_episodes};
 use crate::error::ApiResult;
 use crate::events::StoredEvent;
 use crate::state::AppState;
@@ -196,6 +196,9 @@ async fn decide(state: &AppState, candidates: HashSet<Uuid>, now: Timestamp) -> 
                 .filter(conversations::Column::MissedAt.is_not_null())
         };
         if update.exec(&*txn).await?.rows_affected == 1 {
+            if missed {
+                record_episode(&*txn, &row, now).await?;
+            }
             append_conversation(&mut txn, ConversationId(id), false, now).await?;
             changes.push(if missed { "announced" } else { "cleared" });
         }
@@ -204,6 +207,22 @@ async fn decide(state: &AppState, candidates: HashSet<Uuid>, now: Timestamp) -> 
     for change in changes {
         state.metrics.missed_change(change);
     }
+    Ok(())
+}
+
+/// Keeps the turn to red in the history (reports read it).
+async fn record_episode(db: &impl sea_orm::ConnectionTrait, row: &ConversationRow, now: Timestamp) -> ApiResult<()> {
+    use sea_orm::ActiveModelTrait;
+    missed_episodes::ActiveModel {
+        id: sea_orm::Set(Uuid::now_v7()),
+        conversation_id: sea_orm::Set(row.id),
+        missed_at: sea_orm::Set(millis(now)),
+        waiting_since: sea_orm::Set(row.awaiting_reply_since.unwrap_or(millis(now))),
+        assignee_id: sea_orm::Set(row.assignee_id),
+        group_id: sea_orm::Set(row.group_id),
+    }
+    .insert(db)
+    .await?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod missed;
 pub mod password_links;
 pub mod render;
+pub mod reports;
 pub mod roster;
 pub mod saved_replies;
 pub mod search;

@@ -16,6 +16,7 @@ pub mod groups;
 pub mod labels;
 pub mod mail_cursor;
 pub mod messages;
+pub mod missed_episodes;
 pub mod password_tokens;
 pub mod read_markers;
 pub mod saved_replies;

@@ -19,6 +19,7 @@ mod metrics;
 pub mod openapi;
 mod openapi_fixes;
 mod pages;
+mod reports;
 mod saved_replies;
 pub mod security_headers;
 mod snooze;
@@ -58,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     groups::configure(cfg);
     saved_replies::configure(cfg);
     labels::configure(cfg);
+    reports::configure(cfg);
     snooze::configure(cfg);
     keys::configure(cfg);
     webhooks::configure(cfg);

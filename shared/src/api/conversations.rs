@@ -167,3 +167,21 @@ dto! {
         pub failed: Vec<BulkFailure>,
     }
 }
+
+dto! {
+    /// One time a conversation turned red (missed), from the history reports read.
+    pub struct MissedEpisode {
+        /// The conversation.
+        pub conversation_id: ConversationId,
+        /// Since when the visitor had been waiting.
+        pub waiting_since: DateTime<Utc>,
+        /// When it turned red.
+        pub missed_at: DateTime<Utc>,
+        /// Who it was assigned to then.
+        pub assignee_id: Option<AgentId>,
+        /// Which group it was assigned to then.
+        pub group_id: Option<GroupId>,
+        /// The first reply after it turned red; absent while unanswered.
+        pub answered_at: Option<DateTime<Utc>>,
+    }
+}
