@@ -5,6 +5,7 @@
 mod blocked;
 mod labels;
 pub mod passwords;
+mod reports;
 mod webhooks;
 
 use crate::session::Session;

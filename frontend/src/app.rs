@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/contacts") view=Contacts/>
                             <Route path=path!("/saved-replies") view=SavedReplies/>
                             <Route path=path!("/settings") view=Settings/>
+                            <Route path=path!("/reports") view=crate::pages::reports::Reports/>
                             <Route path=path!("") view=|| view! { <Redirect path="/conversations"/> }/>
                         </ParentRoute>
                     </Routes>

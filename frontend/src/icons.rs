@@ -24,6 +24,7 @@ pub const MINUS: &str = r#"<path d="M5 12h14"/>"#;
 pub const TAG: &str = r#"<path d="M20.6 13.4l-7.2 7.2a2 2 0 0 1-2.8 0L3 13V3h10l7.6 7.6a2 2 0 0 1 0 2.8z"/><circle cx="8" cy="8" r="1.5"/>"#;
 pub const CLOCK: &str = r#"<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>"#;
 pub const UNREAD: &str = r#"<path d="M21 12a8 8 0 0 1-11.6 7.1L3 21l1.9-6.4A8 8 0 0 1 14 4.3"/><circle cx="19" cy="5" r="3" fill="currentColor"/>"#;
+pub const CHART: &str = r#"<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>"#;
 pub const MAIL: &str = r#"<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M3 7l9 6 9-6"/>"#;
 
 /// An icon (decorative: the button around it carries the accessible name).

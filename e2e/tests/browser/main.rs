@@ -12,6 +12,7 @@ mod inbox;
 mod labels;
 mod list;
 mod operations;
+mod reports;
 mod saved_replies;
 mod screens;
 mod sites;

@@ -5,6 +5,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod labels_settings;
 pub mod login;
+pub mod reports;
 pub mod saved_replies;
 pub mod set_password;
 pub mod settings;

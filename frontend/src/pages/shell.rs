@@ -79,6 +79,12 @@ fn SignedIn() -> impl IntoView {
                     <span>{t!(i18n, nav.saved_replies)}</span>
                 </A>
                 <Show when=is_admin>
+                    <A href="/reports" attr:class="nav-item" attr:id="nav-reports">
+                        {icon(icons::CHART)}
+                        <span>{t!(i18n, nav.reports)}</span>
+                    </A>
+                </Show>
+                <Show when=is_admin>
                     <A href="/settings" attr:class="nav-item" attr:id="nav-settings">
                         {icon(icons::SETTINGS)}
                         <span>{t!(i18n, nav.settings)}</span>

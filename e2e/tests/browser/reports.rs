@@ -1,0 +1,50 @@
+//! The Reports page: the missed conversations of the range, answered or not,
+//! with their figures, and the CSV export.
+
+use crate::harness::*;
+use chrono::Duration;
+use shared::api::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_missed_report_counts_lists_and_exports() {
+    let server = Server::start().await;
+    let token = server.admin.access_token.clone();
+    with_browser("reports", |b| async move {
+        b.sign_in(&server, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+        // With the admin online, both turn red at the deadline; one is answered afterwards.
+        let answered = server.visitor_says(&server.new_visitor().await, "Hello?").await;
+        let ignored = server.visitor_says(&server.new_visitor().await, "Anyone?").await;
+        b.find(&format!("{}[data-dot=purple]", card(answered))).await?;
+        b.find(&format!("{}[data-dot=purple]", card(ignored))).await?;
+        server.clock.advance(Duration::seconds(31));
+        b.find(&format!("{}[data-dot=red]", card(answered))).await?;
+        b.find(&format!("{}[data-dot=red]", card(ignored))).await?;
+        let reply = PostMessage {
+            kind: PostKind::Reply,
+            body: "Sorry for the wait!".into(),
+            client_id: "late".into(),
+            attachment_ids: vec![],
+        };
+        let _: Message = server.post(&format!("/api/v1/conversations/{answered}/messages"), &token, &reply, 201).await;
+
+        b.click("#nav-reports").await?;
+        b.until_text("#report-missed-count", "2").await?;
+        b.until_text("#report-answered-count", "1").await?;
+        b.until_text("#report-never-count", "1").await?;
+        b.find(&format!("#report-missed-table tr.unanswered[data-conversation='{ignored}']")).await?;
+        b.find(&format!("#report-missed-table tr[data-conversation='{answered}']:not(.unanswered)")).await?;
+
+        // The export hands over the same rows as CSV.
+        b.js("window.__csv = null; const make = URL.createObjectURL; \
+              URL.createObjectURL = blob => { blob.text().then(t => window.__csv = t); return make(blob); }; return 1")
+            .await?;
+        b.click("#report-csv").await?;
+        b.until("the CSV", "window.__csv && window.__csv.startsWith('conversation_id,')").await?;
+        let csv = b.js("return window.__csv").await?;
+        let csv = csv.as_str().unwrap_or_default();
+        assert_eq!(csv.lines().count(), 3, "{csv}");
+        assert!(csv.contains(&answered.to_string()) && csv.contains(&ignored.to_string()), "{csv}");
+        Ok(())
+    })
+    .await;
+}

@@ -1,0 +1,24 @@
+//! Reports (admins).
+
+use super::{ApiResult, Authed, Failure, failure_of};
+use gloo_net::http::Request;
+use shared::Page;
+use shared::api::MissedEpisode;
+
+impl Authed {
+    /// A page of the missed history for `query` (from, to, cursor, limit).
+    pub async fn missed_history(&self, query: &[(&str, String)]) -> ApiResult<Page<MissedEpisode>> {
+        self.get("/api/v1/reports/missed", query).await
+    }
+
+    /// The missed history as CSV text.
+    pub async fn missed_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
+        let path = "/api/v1/reports/missed.csv";
+        let response =
+            self.send(|| Request::get(path).query(query.iter().map(|(k, v)| (*k, v.as_str()))), None).await?;
+        if !response.ok() {
+            return Err(failure_of(response).await);
+        }
+        response.text().await.map_err(Failure::local)
+    }
+}
