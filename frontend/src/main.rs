@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod chart;
 mod commands;
 mod components;
 mod format;

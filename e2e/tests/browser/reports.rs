@@ -33,6 +33,16 @@ async fn the_missed_report_counts_lists_and_exports() {
         b.until_text("#report-never-count", "1").await?;
         b.find(&format!("#report-missed-table tr.unanswered[data-conversation='{ignored}']")).await?;
         b.find(&format!("#report-missed-table tr[data-conversation='{answered}']:not(.unanswered)")).await?;
+        // The chart: a week of days on its axis, today's bar in both colours.
+        b.find("#report-chart svg").await?;
+        let today = chrono::Local::now().format("%-d %b").to_string();
+        b.until_text("#report-chart svg", &today).await?;
+        b.until(
+            "both stacks drawn",
+            "document.querySelectorAll('#report-chart svg rect[fill=\"#6D4AFF\"]').length >= 1 \
+            && document.querySelectorAll('#report-chart svg rect[fill=\"#E5484D\"]').length >= 1",
+        )
+        .await?;
 
         // The export hands over the same rows as CSV.
         b.js("window.__csv = null; const make = URL.createObjectURL; \

@@ -1,8 +1,9 @@
 //! Reports (admins): the missed conversations over a range of days — how many
-//! turned red, how many were answered afterwards and how fast — with each one
-//! listed and the whole exported as CSV.
+//! turned red, how many were answered afterwards and how fast, per day on a
+//! chart — with each one listed and the whole exported as CSV.
 
 use crate::api::Authed;
+use crate::chart::{Bar, stacked_bars};
 use crate::format;
 use crate::i18n::*;
 use crate::store::Store;
@@ -42,6 +43,20 @@ fn figures(rows: &[MissedEpisode]) -> (usize, usize, usize, Option<f64>) {
         if waits.len().is_multiple_of(2) { (waits[mid - 1] + waits[mid]) / 2.0 } else { waits[mid] }
     });
     (rows.len(), waits.len(), rows.len() - waits.len(), median)
+}
+
+/// One bar per local day from `from` to `to`: answered later, then not answered.
+fn per_day(rows: &[MissedEpisode], from: &str, to: &str) -> Vec<Bar> {
+    let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let (Some(first), Some(last)) = (parse(from), parse(to)) else { return Vec::new() };
+    let days: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).take(92).collect();
+    days.iter()
+        .map(|day| {
+            let on_day = rows.iter().filter(|e| e.missed_at.with_timezone(&Local).date_naive() == *day);
+            let (answered, not): (Vec<_>, Vec<_>) = on_day.partition(|e| e.answered_at.is_some());
+            Bar { label: day.format("%-d %b").to_string(), values: [answered.len() as u32, not.len() as u32] }
+        })
+        .collect()
 }
 
 /// Hands `csv` to the browser as a file download.
@@ -131,11 +146,17 @@ pub fn Reports() -> impl IntoView {
                             <div class="tile"><span class="tile-figure" id="report-never-count">{never}</span><span class="muted">{t!(i18n, reports.never_answered)}</span></div>
                             <div class="tile"><span class="tile-figure" id="report-median">{median.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into())}</span><span class="muted">{t!(i18n, reports.median_minutes)}</span></div>
                         </div>
+                        <div class="chart" id="report-chart" role="img" aria-label=move || t_string!(i18n, reports.chart_label)
+                            inner_html=stacked_bars(&per_day(&rows, &from.get_untracked(), &to.get_untracked()), 900, 260).unwrap_or_default()></div>
+                        <p class="legend muted small">
+                            <span class="swatch answered"></span>{t!(i18n, reports.answered_later)}
+                            <span class="swatch unanswered"></span>{t!(i18n, reports.never_answered)}
+                        </p>
                         <table class="table" id="report-missed-table">
                             <thead><tr><th>{t!(i18n, reports.missed_at)}</th><th>{t!(i18n, reports.waited)}</th><th>{t!(i18n, reports.assigned)}</th><th>{t!(i18n, reports.answered)}</th></tr></thead>
                             <tbody>
                                 {rows.iter().map(|e| {
-                                    let waited = (e.missed_at - e.waiting_since).num_seconds() / 60;
+                                    let waited = (e.missed_at - e.waiting_since).num_seconds() as f64 / 60.0;
                                     let answered = match e.answered_at {
                                         Some(at) => format!("{} (+{:.1} min)", format::full(at), (at - e.missed_at).num_seconds() as f64 / 60.0),
                                         None => t_string!(i18n, reports.not_answered).to_owned(),
@@ -143,7 +164,7 @@ pub fn Reports() -> impl IntoView {
                                     view! {
                                         <tr data-conversation=e.conversation_id.to_string() class:unanswered=e.answered_at.is_none()>
                                             <td><a href=format!("/conversations/{}", e.conversation_id)>{format::full(e.missed_at)}</a></td>
-                                            <td>{format!("{waited} min")}</td>
+                                            <td>{format!("{waited:.1} min")}</td>
                                             <td>{who(e)}</td>
                                             <td>{answered}</td>
                                         </tr>
