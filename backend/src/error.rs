@@ -171,11 +171,6 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _: &actix_web::HttpRe
     .into()
 }
 
-/// A malformed path (such as an id that is not a UUID) is a resource that does not exist.
-pub fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) -> actix_web::Error {
-    ApiError::NotFound.into()
-}
-
 /// A malformed query string.
 pub fn query_error(err: actix_web::error::QueryPayloadError, _: &actix_web::HttpRequest) -> actix_web::Error {
     ApiError::Malformed(format!("invalid query: {err}")).into()

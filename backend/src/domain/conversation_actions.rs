@@ -12,11 +12,13 @@ use crate::entities::{agents, attachments, conversations, events, groups, messag
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
+};
 use shared::api::{AssignRequest, Conversation, Message, MessageKind, PostKind, PostMessage};
 use shared::dot::MARKED_UNREAD;
 use shared::events::Event;
-use shared::{ContactId, ConversationId};
+use shared::{AgentId, ContactId, ConversationId};
 
 async fn load(state: &AppState, id: ConversationId) -> ApiResult<conversations::Model> {
     conversations::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)
@@ -135,8 +137,6 @@ pub async fn assign(
 /// Marks the conversation read by the calling agent (clears their purple dot).
 #[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
-    let agent = me.agent_id.ok_or_else(|| ApiError::invalid("only agents have read state"))?;
-    load(state, id).await?;
     let latest: Option<i64> = messages::Entity::find()
         .select_only()
         .column_as(messages::Column::Seq.max(), "latest")
@@ -145,44 +145,53 @@ pub async fn mark_read(state: &AppState, me: &CurrentAgent, id: ConversationId) 
         .one(state.db.conn())
         .await?
         .flatten();
-    read_markers::Entity::insert(read_markers::ActiveModel {
-        agent_id: Set(agent.0),
-        conversation_id: Set(id.0),
-        read_seq: Set(latest.unwrap_or(0)),
-        read_at: Set(millis(state.now())),
-    })
-    .on_conflict(
-        OnConflict::columns([read_markers::Column::AgentId, read_markers::Column::ConversationId])
-            .update_columns([read_markers::Column::ReadSeq, read_markers::Column::ReadAt])
-            .to_owned(),
-    )
-    .exec(&state.db.autocommit())
-    .await?;
-    state.bus.signal(crate::bus::Signal::Read { agent, conversation: id, read_seq: latest.unwrap_or(0) });
-    convs::get(state, me, id).await
+    set_read_mark(state, me, id, latest.unwrap_or(0)).await
 }
 
 /// Marks the conversation unread for the calling agent: their purple dot comes
 /// back (whatever the conversation's state) until they open it again.
 #[tracing::instrument(skip_all, fields(conversation_id = %id))]
 pub async fn mark_unread(state: &AppState, me: &CurrentAgent, id: ConversationId) -> ApiResult<Conversation> {
+    set_read_mark(state, me, id, MARKED_UNREAD).await
+}
+
+/// Stores the caller's read mark and tells their other tabs.
+async fn set_read_mark(
+    state: &AppState,
+    me: &CurrentAgent,
+    id: ConversationId,
+    read_seq: i64,
+) -> ApiResult<Conversation> {
     let agent = me.agent_id.ok_or_else(|| ApiError::invalid("only agents have read state"))?;
     load(state, id).await?;
+    store_read_mark(&state.db.autocommit(), agent, id, read_seq, millis(state.now())).await?;
+    state.bus.signal(crate::bus::Signal::Read { agent, conversation: id, read_seq });
+    convs::get(state, me, id).await
+}
+
+/// Sets `agent`'s read mark on a conversation: read up to `read_seq`, or
+/// [`MARKED_UNREAD`].
+pub async fn store_read_mark(
+    db: &impl ConnectionTrait,
+    agent: AgentId,
+    id: ConversationId,
+    read_seq: i64,
+    at: i64,
+) -> ApiResult<()> {
     read_markers::Entity::insert(read_markers::ActiveModel {
         agent_id: Set(agent.0),
         conversation_id: Set(id.0),
-        read_seq: Set(MARKED_UNREAD),
-        read_at: Set(millis(state.now())),
+        read_seq: Set(read_seq),
+        read_at: Set(at),
     })
     .on_conflict(
         OnConflict::columns([read_markers::Column::AgentId, read_markers::Column::ConversationId])
             .update_columns([read_markers::Column::ReadSeq, read_markers::Column::ReadAt])
             .to_owned(),
     )
-    .exec(&state.db.autocommit())
+    .exec(db)
     .await?;
-    state.bus.signal(crate::bus::Signal::Read { agent, conversation: id, read_seq: MARKED_UNREAD });
-    convs::get(state, me, id).await
+    Ok(())
 }
 
 /// Deletes a conversation with its messages, attachments (rows and files) and its

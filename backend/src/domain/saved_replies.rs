@@ -145,8 +145,11 @@ pub async fn render(
     conversation: ConversationId,
 ) -> ApiResult<RenderedSavedReply> {
     let reply = load(state, id).await?;
-    let conv =
-        conversations::Entity::find_by_id(conversation.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
+    // The saved reply is the resource; a conversation that isn't there is bad input.
+    let conv = conversations::Entity::find_by_id(conversation.0)
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(|| ApiError::invalid("conversation_id is not a conversation"))?;
     let contact = super::contacts::load(state, shared::ContactId(conv.contact_id)).await?;
     let first_name = contact.name.as_deref().and_then(|n| n.split_whitespace().next());
     let body = fill_placeholders(

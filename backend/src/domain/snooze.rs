@@ -6,18 +6,19 @@
 //! the earliest deadline and learns new ones from committed events; each wake
 //! is a conditional `UPDATE`, so with several nodes one of them does it.
 
+use super::conversation_actions::store_read_mark;
 use super::conversations::{self as convs, find_row};
 use super::messages::append_conversation;
 use crate::auth::CurrentAgent;
 use crate::bus::Signal;
 use crate::clock::{from_millis, millis};
+use crate::entities::conversations;
 use crate::entities::stored::StoredStatus;
-use crate::entities::{conversations, read_markers};
 use crate::error::{ApiError, ApiResult};
 use crate::events::StoredEvent;
 use crate::state::AppState;
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use shared::api::Conversation;
 use shared::dot::MARKED_UNREAD;
 use shared::events::Event;
@@ -178,20 +179,9 @@ async fn wake(
             continue;
         }
         if let Some(agent) = assignee.or(snoozed_by) {
-            read_markers::Entity::insert(read_markers::ActiveModel {
-                agent_id: Set(agent),
-                conversation_id: Set(id),
-                read_seq: Set(MARKED_UNREAD),
-                read_at: Set(millis(now)),
-            })
-            .on_conflict(
-                OnConflict::columns([read_markers::Column::AgentId, read_markers::Column::ConversationId])
-                    .update_columns([read_markers::Column::ReadSeq, read_markers::Column::ReadAt])
-                    .to_owned(),
-            )
-            .exec(&*txn)
-            .await?;
-            woken.push((AgentId(agent), ConversationId(id)));
+            let (agent, conversation) = (AgentId(agent), ConversationId(id));
+            store_read_mark(&*txn, agent, conversation, MARKED_UNREAD, millis(now)).await?;
+            woken.push((agent, conversation));
         }
         append_conversation(&mut txn, ConversationId(id), false, now).await?;
     }

@@ -27,7 +27,7 @@ mod webhooks;
 mod widget;
 mod widget_settings;
 
-use crate::error::{json_error, path_error, query_error};
+use crate::error::{ApiError, json_error, query_error};
 use actix_web::web;
 use serde::Deserialize;
 
@@ -38,6 +38,18 @@ pub struct PageQuery {
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// A malformed path (such as an id that is not a UUID) is a resource that does
+/// not exist — unless the path is one of the API's own literal paths taken by a
+/// templated route's method (`GET /conversations/bulk` beside
+/// `GET /conversations/{id}`): then the method is what is wrong.
+fn path_error(_: actix_web::error::PathError, req: &actix_web::HttpRequest) -> actix_web::Error {
+    match openapi::literal_methods(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed(allow),
+        None => ApiError::NotFound,
+    }
+    .into()
 }
 
 /// Registers every route and the extractor settings that turn bad input into JSON errors.

@@ -110,7 +110,20 @@ async fn openapi_json() -> HttpResponse {
 /// The methods the document gives `path` (by its templates), comma-separated;
 /// `None` when no path of the API matches.
 pub fn allowed_methods(path: &str) -> Option<String> {
-    let item = document().paths.paths.iter().find(|(template, _)| matches_template(template, path))?.1;
+    let paths = &document().paths.paths;
+    let item = match paths.get(path) {
+        Some(literal) => literal,
+        None => paths.iter().find(|(template, _)| matches_template(template, path))?.1,
+    };
+    Some(methods_of(item))
+}
+
+/// The methods of the documented path that is exactly `path` (no template), if any.
+pub fn literal_methods(path: &str) -> Option<String> {
+    document().paths.paths.get(path).map(methods_of)
+}
+
+fn methods_of(item: &utoipa::openapi::PathItem) -> String {
     let methods = [
         ("GET", &item.get),
         ("PUT", &item.put),
@@ -119,7 +132,7 @@ pub fn allowed_methods(path: &str) -> Option<String> {
         ("PATCH", &item.patch),
     ];
     let allowed: Vec<&str> = methods.iter().filter(|(_, op)| op.is_some()).map(|(m, _)| *m).collect();
-    Some(allowed.join(", "))
+    allowed.join(", ")
 }
 
 /// Whether `path` fits `template` (`/a/{id}/b`: one segment per `{…}`).
@@ -146,5 +159,9 @@ mod tests {
         assert!(!matches_template("/api/v1/contacts/{id}", "/api/v1/contacts/a/b"));
         assert_eq!(allowed_methods("/api/v1/contacts").as_deref(), Some("GET, POST"));
         assert_eq!(allowed_methods("/api/v1/nope"), None);
+        // A literal path is itself, not the template it also fits.
+        assert_eq!(allowed_methods("/api/v1/conversations/bulk").as_deref(), Some("POST"));
+        assert_eq!(literal_methods("/api/v1/conversations/bulk").as_deref(), Some("POST"));
+        assert_eq!(literal_methods("/api/v1/conversations/0193a1b2"), None);
     }
 }

@@ -95,7 +95,8 @@ async fn remove(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Sav
     (status = 400, body = ErrorBody, description = "`malformed_request`"),
     (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
     (status = 403, body = ErrorBody, description = "`forbidden`"),
-    (status = 404, body = ErrorBody, description = "`not_found`: saved reply or conversation"),
+    (status = 404, body = ErrorBody, description = "`not_found`: saved reply"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: no such conversation"),
 ))]
 #[post("/api/v1/saved-replies/{id}/render")]
 async fn render(

@@ -104,6 +104,10 @@ async fn methods_and_media_types_get_their_statuses(app: TestApp) {
     let path = format!("/api/v1/contacts/{}", visitor.contact_id);
     app.send(app.request(Method::POST, &path, Some(admin))).await.error(405, ErrorCode::MethodNotAllowed);
     app.send(app.request(Method::DELETE, "/api/v1/nothing-here", Some(admin))).await.error(404, ErrorCode::NotFound);
+    // A literal path beside a templated one (`/conversations/bulk`, `/conversations/{id}`).
+    let get = app.send(app.request(Method::GET, "/api/v1/conversations/bulk", Some(admin))).await;
+    get.error(405, ErrorCode::MethodNotAllowed);
+    assert_eq!(get.headers["allow"], "POST");
     for (path, token) in [("/api/v1/attachments", admin), ("/api/v1/widget/attachments", visitor.token.as_str())] {
         let plain = app.request(Method::POST, path, Some(token)).header("content-type", "text/plain").body("x");
         app.send(plain).await.error(415, ErrorCode::UnsupportedMediaType);

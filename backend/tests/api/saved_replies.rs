@@ -57,6 +57,10 @@ async fn saved_replies_and_templates(app: TestApp) {
         .await
         .json(200);
     assert_eq!(changed.shortcut, "hi");
+    let nowhere = json!({"conversation_id": uuid::Uuid::now_v7()});
+    app.post(&format!("/api/v1/saved-replies/{}/render", hello.id), admin, &nowhere)
+        .await
+        .error(422, ErrorCode::ValidationFailed);
     assert_eq!(app.delete(&format!("/api/v1/saved-replies/{}", hello.id), admin).await.status, 204);
     app.get(&format!("/api/v1/saved-replies/{}", hello.id), admin).await.error(404, ErrorCode::NotFound);
 }
