@@ -80,6 +80,7 @@ impl Application {
         crate::domain::roster::spawn_watcher(state.clone());
         crate::domain::missed::spawn(state.clone());
         crate::domain::snooze::spawn(state.clone());
+        crate::domain::assignment::spawn(state.clone());
         crate::retention::spawn(state.clone());
         crate::webhooks::spawn(state.clone());
         crate::mail::replies::spawn(state.clone());

@@ -184,6 +184,18 @@ impl Authed {
         self.with_body(Request::post, "/api/v1/groups", input).await
     }
 
+    pub async fn update_group(&self, id: GroupId, change: &UpdateGroup) -> ApiResult<Group> {
+        self.with_body(Request::patch, &format!("/api/v1/groups/{id}"), change).await
+    }
+
+    pub async fn routing_rules(&self) -> ApiResult<RoutingRules> {
+        self.get("/api/v1/routing-rules", &[]).await
+    }
+
+    pub async fn set_routing_rules(&self, rules: &RoutingRules) -> ApiResult<RoutingRules> {
+        self.with_body(Request::put, "/api/v1/routing-rules", rules).await
+    }
+
     pub async fn delete_group(&self, id: GroupId) -> ApiResult<()> {
         self.empty(Request::delete, &format!("/api/v1/groups/{id}")).await
     }

@@ -25,6 +25,7 @@ mod m20261206_000080_create_labels;
 mod m20261206_000090_add_snooze;
 mod m20261206_000100_create_blocked_addresses;
 mod m20261206_000110_create_missed_episodes;
+mod m20261207_000120_add_assignment;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000090_add_snooze::Migration),
             Box::new(m20261206_000100_create_blocked_addresses::Migration),
             Box::new(m20261206_000110_create_missed_episodes::Migration),
+            Box::new(m20261207_000120_add_assignment::Migration),
         ]
     }
 }

@@ -36,3 +36,9 @@ pub const MAX_LABEL_NAME_CHARS: usize = 50;
 pub const MAX_LABELS: usize = 200;
 /// Most labels on one conversation.
 pub const MAX_LABELS_PER_CONVERSATION: usize = 20;
+/// Most routing rules.
+pub const MAX_ROUTING_RULES: usize = 50;
+/// Longest text a routing rule looks for in a page address.
+pub const MAX_ROUTING_TEXT_CHARS: usize = 200;
+/// Highest capacity an agent can be given.
+pub const MAX_CAPACITY: u32 = 1000;

@@ -143,6 +143,11 @@ impl Presence {
         state
     }
 
+    /// The page of a visitor whose widget is connected to this node.
+    pub fn local_page(&self, contact: ContactId) -> Option<String> {
+        self.local().visitors.get(&contact).and_then(|v| v.page.clone())
+    }
+
     /// A visitor moved to another page.
     pub fn visitor_page(&self, contact: ContactId, page: String) -> VisitorState {
         let mut local = self.local();

@@ -1,6 +1,7 @@
 //! The rules: what each change does, checked and stored in one transaction.
 
 pub mod api_keys;
+pub mod assignment;
 pub mod attachments;
 pub mod blocked_addresses;
 pub mod bulk;

@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use shared::api::{Agent, CreateAgent, Group, Role, UpdateAgent};
+use shared::api::{Agent, CreateAgent, Group, Role, UpdateAgent, UpdateGroup};
 use shared::{AgentId, ConversationId, GroupId, Page};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -25,6 +25,7 @@ impl From<agents::Model> for Agent {
             name: m.name,
             email: m.email,
             active: m.active,
+            capacity: m.capacity.and_then(|c| u32::try_from(c).ok()),
             created_at: from_millis(m.created_at),
         }
     }
@@ -60,6 +61,7 @@ pub async fn insert_agent(state: &AppState, name: String, email: String, hash: S
         role: Set(role.into()),
         availability: Set(StoredAvailability::Online),
         active: Set(true),
+        capacity: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -127,6 +129,12 @@ pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> 
     if let Some(availability) = input.availability {
         model.availability = Set(availability.into());
     }
+    if let Some(capacity) = input.capacity {
+        if capacity > shared::limits::MAX_CAPACITY {
+            return Err(ApiError::invalid(format!("capacity is at most {}", shared::limits::MAX_CAPACITY)));
+        }
+        model.capacity = Set((capacity > 0).then_some(capacity as i32));
+    }
     let now = millis(state.now());
     model.updated_at = Set(now);
     let model = model.update(&state.db.autocommit()).await?;
@@ -164,6 +172,7 @@ async fn group_dto(state: &AppState, rows: Vec<groups::Model>) -> ApiResult<Vec<
             id: GroupId(g.id),
             member_ids: by_group.remove(&g.id).unwrap_or_default(),
             name: g.name,
+            auto_assign: g.auto_assign,
             created_at: from_millis(g.created_at),
         })
         .collect())
@@ -192,19 +201,30 @@ pub async fn get_group(state: &AppState, id: GroupId) -> ApiResult<Group> {
 #[tracing::instrument(skip_all)]
 pub async fn create_group(state: &AppState, name: &str) -> ApiResult<Group> {
     let name = validate::required("name", name)?;
-    let model = groups::ActiveModel { id: Set(Uuid::now_v7()), name: Set(name), created_at: Set(millis(state.now())) }
-        .insert(&state.db.autocommit())
-        .await?;
+    let model = groups::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name),
+        created_at: Set(millis(state.now())),
+        auto_assign: Set(false),
+        last_assigned_id: Set(None),
+    }
+    .insert(&state.db.autocommit())
+    .await?;
     get_group(state, GroupId(model.id)).await
 }
 
-/// Renames a group (admin).
+/// Renames a group or turns its automatic assignment on or off (admin).
 #[tracing::instrument(skip_all, fields(group_id = %id))]
-pub async fn rename_group(state: &AppState, id: GroupId, name: &str) -> ApiResult<Group> {
-    let name = validate::required("name", name)?;
+pub async fn update_group(state: &AppState, id: GroupId, input: UpdateGroup) -> ApiResult<Group> {
+    let name = input.name.as_deref().map(|n| validate::required("name", n)).transpose()?;
     let row = groups::Entity::find_by_id(id.0).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
     let mut model: groups::ActiveModel = row.into();
-    model.name = Set(name);
+    if let Some(name) = name {
+        model.name = Set(name);
+    }
+    if let Some(on) = input.auto_assign {
+        model.auto_assign = Set(on);
+    }
     model.update(&state.db.autocommit()).await?;
     get_group(state, id).await
 }

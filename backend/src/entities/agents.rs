@@ -14,6 +14,8 @@ pub struct Model {
     pub role: super::stored::StoredRole,
     pub availability: super::stored::StoredAvailability,
     pub active: bool,
+    /// The most open conversations automatic assignment gives them (none: no limit).
+    pub capacity: Option<i32>,
     pub created_at: i64,
     pub updated_at: i64,
 }

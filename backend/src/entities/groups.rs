@@ -10,6 +10,10 @@ pub struct Model {
     #[sea_orm(unique)]
     pub name: String,
     pub created_at: i64,
+    /// New conversations go round robin to members online and under capacity.
+    pub auto_assign: bool,
+    /// The member the round robin gave the last conversation to.
+    pub last_assigned_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

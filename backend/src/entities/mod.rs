@@ -19,6 +19,7 @@ pub mod messages;
 pub mod missed_episodes;
 pub mod password_tokens;
 pub mod read_markers;
+pub mod routing_rules;
 pub mod saved_replies;
 pub mod stored;
 pub mod visitor_sessions;

@@ -5,7 +5,7 @@ use crate::domain::{team, validate};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
-use shared::api::{Group, GroupInput, SetMembers};
+use shared::api::{Group, GroupInput, SetMembers, UpdateGroup};
 use shared::{ErrorBody, GroupId, Page};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -55,8 +55,8 @@ async fn get_one(state: web::Data<AppState>, _me: CurrentAgent, id: web::Path<Gr
     Ok(web::Json(team::get_group(&state, *id).await?))
 }
 
-/// Rename a group (admin).
-#[utoipa::path(tag = "groups", security(("agent_token" = [])), params(("id" = GroupId, Path)), request_body = GroupInput, responses(
+/// Rename a group, or turn its automatic assignment on or off (admin).
+#[utoipa::path(tag = "groups", security(("agent_token" = [])), params(("id" = GroupId, Path)), request_body = UpdateGroup, responses(
     (status = 200, body = Group),
     (status = 400, body = ErrorBody, description = "`malformed_request`"),
     (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
@@ -70,9 +70,9 @@ async fn rename(
     state: web::Data<AppState>,
     _admin: Admin,
     id: web::Path<GroupId>,
-    body: Json<GroupInput>,
+    body: Json<UpdateGroup>,
 ) -> ApiResult<web::Json<Group>> {
-    Ok(web::Json(team::rename_group(&state, *id, &body.name).await?))
+    Ok(web::Json(team::update_group(&state, *id, body.into_inner()).await?))
 }
 
 /// Delete a group (admin); its conversations keep their agent assignee.

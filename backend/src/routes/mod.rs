@@ -20,6 +20,7 @@ pub mod openapi;
 mod openapi_fixes;
 mod pages;
 mod reports;
+mod routing;
 mod saved_replies;
 pub mod security_headers;
 mod snooze;
@@ -71,6 +72,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     groups::configure(cfg);
     saved_replies::configure(cfg);
     labels::configure(cfg);
+    routing::configure(cfg);
     reports::configure(cfg);
     snooze::configure(cfg);
     keys::configure(cfg);

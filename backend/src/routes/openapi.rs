@@ -3,7 +3,7 @@
 use super::openapi_fixes::Corrections;
 use super::{
     agents, attachments, auth, blocked_addresses, contacts, conversations, email, events, groups, health, keys, labels,
-    messages, metrics, reports, saved_replies, snooze, webhooks, widget, widget_settings,
+    messages, metrics, reports, routing, saved_replies, snooze, webhooks, widget, widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
 use std::sync::OnceLock;
@@ -59,6 +59,7 @@ impl Modify for Security {
         saved_replies::remove, saved_replies::render,
         labels::list, labels::create, labels::get_one, labels::update, labels::remove, labels::add,
         labels::take_off,
+        routing::list, routing::replace,
         reports::missed, reports::missed_csv,
         keys::list, keys::create, keys::revoke,
         webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::remove,

@@ -11,10 +11,11 @@ use utoipa::openapi::schema::{Object, Schema, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 
 /// (schema, property, shortest, longest) in characters.
-const LENGTHS: [(&str, &str, usize, Option<usize>); 7] = [
+const LENGTHS: [(&str, &str, usize, Option<usize>); 8] = [
     ("CreateAgent", "name", 1, Some(shared::limits::MAX_SHORT_TEXT_CHARS)),
     ("CreateAgent", "password", MIN_PASSWORD_CHARS, Some(1024)),
     ("GroupInput", "name", 1, Some(shared::limits::MAX_SHORT_TEXT_CHARS)),
+    ("UpdateGroup", "name", 1, Some(shared::limits::MAX_SHORT_TEXT_CHARS)),
     ("CreateApiKey", "name", 1, Some(shared::limits::MAX_SHORT_TEXT_CHARS)),
     ("PostMessage", "client_id", 1, Some(MAX_CLIENT_ID_CHARS)),
     ("WidgetPostMessage", "client_id", 1, Some(MAX_CLIENT_ID_CHARS)),

@@ -115,7 +115,7 @@ async fn profile_and_availability_change(app: TestApp) {
 
 async fn deactivated_agent_is_locked_out(app: TestApp) {
     let ben = app.new_agent("Ben", Role::Agent).await;
-    let off = UpdateAgent { name: None, role: None, active: Some(false), availability: None };
+    let off = UpdateAgent { name: None, role: None, active: Some(false), availability: None, capacity: None };
     let agent: Agent = app.patch(&format!("/api/v1/agents/{}", ben.agent.id), app.admin_token(), &off).await.json(200);
     assert!(!agent.active);
     app.get("/api/v1/me", &ben.access_token).await.error(401, ErrorCode::Unauthorized);
@@ -124,7 +124,7 @@ async fn deactivated_agent_is_locked_out(app: TestApp) {
         .await
         .error(401, ErrorCode::InvalidCredentials);
     // The last admin can't be demoted.
-    let demote = UpdateAgent { name: None, role: Some(Role::Agent), active: None, availability: None };
+    let demote = UpdateAgent { name: None, role: Some(Role::Agent), active: None, availability: None, capacity: None };
     app.patch(&format!("/api/v1/agents/{}", app.admin.agent.id), app.admin_token(), &demote)
         .await
         .error(409, ErrorCode::Conflict);

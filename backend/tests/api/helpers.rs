@@ -132,6 +132,7 @@ fn placeholder_tokens() -> TokenPair {
             role: Role::Agent,
             availability: Availability::Offline,
             active: false,
+            capacity: None,
             created_at: chrono::Utc::now(),
         },
     }

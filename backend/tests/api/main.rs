@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod assignment;
 mod attachments;
 mod auth;
 mod backup;

@@ -225,6 +225,7 @@ fn dummy_tokens() -> TokenPair {
             role: Role::Agent,
             availability: Availability::Offline,
             active: false,
+            capacity: None,
             created_at: chrono::Utc::now(),
         },
     }

@@ -70,7 +70,8 @@ fn AgentsSection() -> impl IntoView {
     };
     let set_active = move |id: AgentId, active: bool| {
         leptos::task::spawn_local(async move {
-            let change = UpdateAgent { name: None, role: None, active: Some(active), availability: None };
+            let change =
+                UpdateAgent { name: None, role: None, active: Some(active), availability: None, capacity: None };
             if api.update_agent(id, &change).await.is_ok() {
                 refresh_team(api, store).await;
             }

@@ -37,6 +37,9 @@ dto! {
         pub availability: Availability,
         /// Deactivated agents can't log in.
         pub active: bool,
+        /// The most open conversations automatic assignment gives them (none: no limit).
+        #[serde(default)]
+        pub capacity: Option<u32>,
         /// When the agent was created.
         pub created_at: DateTime<Utc>,
     }
