@@ -232,6 +232,20 @@ fn dummy_tokens() -> TokenPair {
 }
 
 /// A unique id for client ids and names.
+/// Waits until the server's state satisfies `check` (read again every 50 ms;
+/// fails the test after [`PATIENCE`]): for changes a page makes without a sign of its own.
+pub async fn server_until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub fn unique(prefix: &str) -> String {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -1,6 +1,7 @@
 //! The inbox and the widget in a real browser: each test starts its own server and Chromium.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod assignment;
 mod attention;
 mod blocking;
 mod bulk;

@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod labels_settings;
 pub mod login;
 pub mod reports;
+pub mod routing_settings;
 pub mod saved_replies;
 pub mod set_password;
 pub mod settings;

@@ -43,7 +43,9 @@ pub fn RoutingSection() -> impl IntoView {
         let rules = rows
             .get_untracked()
             .iter()
-            .filter_map(|r| r.group.get_untracked().map(|group_id| RoutingRule { url_contains: r.text.get_untracked(), group_id }))
+            .filter_map(|r| {
+                r.group.get_untracked().map(|group_id| RoutingRule { url_contains: r.text.get_untracked(), group_id })
+            })
             .collect();
         leptos::task::spawn_local(async move {
             status.set(Some(api.set_routing_rules(&RoutingRules { rules }).await.map(drop).map_err(|f| f.message)));
@@ -61,7 +63,10 @@ pub fn RoutingSection() -> impl IntoView {
                         <input type="text" class="routing-text" maxlength="200" placeholder="/pricing" bind:value=row.text/>
                         <span>"→"</span>
                         <select class="routing-group" aria-label=move || t_string!(i18n, settings.groups)
-                            on:change=move |ev| row.group.set(event_target_value(&ev).parse().ok().map(GroupId))>
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                row.group.set(store.groups.with_untracked(|gs| gs.iter().find(|g| g.id.to_string() == value).map(|g| g.id)));
+                            }>
                             {move || store.groups.get().into_iter().map(|g| {
                                 let selected = row.group.get_untracked() == Some(g.id);
                                 view! { <option value=g.id.to_string() selected=selected>{g.name.clone()}</option> }

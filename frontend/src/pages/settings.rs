@@ -1,4 +1,6 @@
-//! Settings (admins): agents, groups and their members, labels (`labels_settings`),
+//! Settings (admins): agents (with their capacity for automatic assignment),
+//! groups with their members and automatic assignment, routing rules
+//! (`routing_settings`), labels (`labels_settings`),
 //! blocked addresses (`blocked_settings`),
 //! API keys (the secret shown once), the widget (`widget_settings`) and webhooks
 //! (`webhooks_settings`).
@@ -7,7 +9,7 @@ use crate::api::Authed;
 use crate::i18n::*;
 use crate::store::Store;
 use leptos::prelude::*;
-use shared::api::{CreateAgent, CreateApiKey, GroupInput, Role, UpdateAgent};
+use shared::api::{CreateAgent, CreateApiKey, GroupInput, Role, UpdateAgent, UpdateGroup};
 use shared::{AgentId, GroupId};
 
 /// The settings page.
@@ -19,6 +21,7 @@ pub fn Settings() -> impl IntoView {
             <header class="page-head"><h1>{t!(i18n, settings.title)}</h1></header>
             <AgentsSection/>
             <GroupsSection/>
+            <super::routing_settings::RoutingSection/>
             <super::labels_settings::LabelsSection/>
             <super::blocked_settings::BlockedSection/>
             <super::widget_settings::WidgetSection/>
@@ -35,6 +38,11 @@ async fn refresh_team(api: Authed, store: Store) {
     if let Ok(page) = api.groups().await {
         store.groups.set(page.items);
     }
+}
+
+/// An agent change that changes nothing (to fill in).
+fn unchanged() -> UpdateAgent {
+    UpdateAgent { name: None, role: None, active: None, availability: None, capacity: None }
 }
 
 #[component]
@@ -68,20 +76,28 @@ fn AgentsSection() -> impl IntoView {
             }
         });
     };
-    let set_active = move |id: AgentId, active: bool| {
+    let update = move |id: AgentId, change: UpdateAgent| {
         leptos::task::spawn_local(async move {
-            let change =
-                UpdateAgent { name: None, role: None, active: Some(active), availability: None, capacity: None };
-            if api.update_agent(id, &change).await.is_ok() {
-                refresh_team(api, store).await;
+            match api.update_agent(id, &change).await {
+                Ok(_) => {
+                    error.set(None);
+                    refresh_team(api, store).await;
+                }
+                Err(f) => error.set(Some(f.message)),
             }
         })
+    };
+    let set_active = move |id: AgentId, active: bool| update(id, UpdateAgent { active: Some(active), ..unchanged() });
+    // Empty (or 0) takes the limit away.
+    let set_capacity = move |id: AgentId, value: String| {
+        let Ok(capacity) = (if value.trim().is_empty() { Ok(0) } else { value.trim().parse::<u32>() }) else { return };
+        update(id, UpdateAgent { capacity: Some(capacity), ..unchanged() });
     };
     view! {
         <section class="settings-section" id="settings-agents">
             <h2>{t!(i18n, settings.agents)}</h2>
             <table class="table">
-                <thead><tr><th>{t!(i18n, contact.name)}</th><th>{t!(i18n, contact.email)}</th><th>{t!(i18n, settings.role)}</th><th>{t!(i18n, settings.status)}</th><th></th></tr></thead>
+                <thead><tr><th>{t!(i18n, contact.name)}</th><th>{t!(i18n, contact.email)}</th><th>{t!(i18n, settings.role)}</th><th>{t!(i18n, settings.status)}</th><th>{t!(i18n, settings.capacity)}</th><th></th></tr></thead>
                 <tbody>
                     {move || store.agents.get().into_iter().map(|a| {
                         let online = store.is_online(a.id);
@@ -92,6 +108,11 @@ fn AgentsSection() -> impl IntoView {
                                 <td>{a.email.clone()}</td>
                                 <td>{if a.role == Role::Admin { t_string!(i18n, settings.admin) } else { t_string!(i18n, settings.agent) }}</td>
                                 <td>{if a.active { t_string!(i18n, settings.active) } else { t_string!(i18n, settings.deactivated) }}</td>
+                                <td><input type="number" class="capacity" min="0" max="1000" id=format!("capacity-{}", a.id)
+                                    aria-label=move || t_string!(i18n, settings.capacity_help)
+                                    title=move || t_string!(i18n, settings.capacity_help)
+                                    placeholder="∞" prop:value=a.capacity.map(|c| c.to_string()).unwrap_or_default()
+                                    on:change=move |ev| set_capacity(id, event_target_value(&ev))/></td>
                                 <td class="row-actions"><button class="link" on:click=move |_| set_active(id, !active)>
                                     {if active { t_string!(i18n, settings.deactivate) } else { t_string!(i18n, settings.activate) }}
                                 </button></td>
@@ -149,6 +170,14 @@ fn GroupsSection() -> impl IntoView {
             }
         });
     };
+    let set_auto = move |group: GroupId, on: bool| {
+        leptos::task::spawn_local(async move {
+            match api.update_group(group, &UpdateGroup { name: None, auto_assign: Some(on) }).await {
+                Ok(_) => refresh_team(api, store).await,
+                Err(f) => error.set(Some(f.message)),
+            }
+        });
+    };
     let remove = move |group: GroupId| {
         leptos::task::spawn_local(async move {
             if api.delete_group(group).await.is_ok() {
@@ -161,9 +190,15 @@ fn GroupsSection() -> impl IntoView {
             <h2>{t!(i18n, settings.groups)}</h2>
             {move || store.groups.get().into_iter().map(|g| {
                 let group = g.id;
+                let auto = g.auto_assign;
                 view! {
-                    <div class="group-row">
+                    <div class="group-row" data-group=g.id.to_string()>
                         <strong>{g.name.clone()}</strong>
+                        <label class="check" title=move || t_string!(i18n, settings.auto_assign_help)>
+                            <input type="checkbox" class="auto-assign" prop:checked=auto
+                                on:change=move |_| set_auto(group, !auto)/>
+                            {t!(i18n, settings.auto_assign)}
+                        </label>
                         <div class="chips">
                             {store.agents.get().into_iter().filter(|a| a.active).map(|a| {
                                 let member = g.member_ids.contains(&a.id);
