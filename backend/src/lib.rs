@@ -12,6 +12,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod hours;
 pub mod mail;
 pub mod metrics;
 pub mod realtime;

@@ -17,9 +17,17 @@ pub struct TeamSnapshot {
     pub team: Team,
     /// Each active agent's availability.
     pub availability: HashMap<AgentId, Availability>,
+    /// The business hours, if they are on.
+    pub hours: Option<crate::hours::Schedule>,
 }
 
 impl TeamSnapshot {
+    /// Whether visitors find the team there at `at`: an agent online, inside
+    /// business hours.
+    pub fn open_at(&self, at: chrono::DateTime<chrono::Utc>) -> bool {
+        !self.team.online.is_empty() && self.hours.as_ref().is_none_or(|hours| hours.is_open(at))
+    }
+
     /// An agent's presence.
     pub fn presence_of(&self, agent: AgentId) -> AgentPresence {
         AgentPresence {

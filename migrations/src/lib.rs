@@ -26,6 +26,7 @@ mod m20261206_000090_add_snooze;
 mod m20261206_000100_create_blocked_addresses;
 mod m20261206_000110_create_missed_episodes;
 mod m20261207_000120_add_assignment;
+mod m20261207_000130_create_business_hours;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000100_create_blocked_addresses::Migration),
             Box::new(m20261206_000110_create_missed_episodes::Migration),
             Box::new(m20261207_000120_add_assignment::Migration),
+            Box::new(m20261207_000130_create_business_hours::Migration),
         ]
     }
 }

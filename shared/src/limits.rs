@@ -36,6 +36,8 @@ pub const MAX_LABEL_NAME_CHARS: usize = 50;
 pub const MAX_LABELS: usize = 200;
 /// Most labels on one conversation.
 pub const MAX_LABELS_PER_CONVERSATION: usize = 20;
+/// Most opening intervals in the business hours.
+pub const MAX_OPENING_INTERVALS: usize = 50;
 /// Most routing rules.
 pub const MAX_ROUTING_RULES: usize = 50;
 /// Longest text a routing rule looks for in a page address.

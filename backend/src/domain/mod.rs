@@ -5,6 +5,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod blocked_addresses;
 pub mod bulk;
+pub mod business_hours;
 pub mod contacts;
 pub mod conversation_actions;
 pub mod conversations;

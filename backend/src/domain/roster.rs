@@ -22,7 +22,9 @@ pub async fn snapshot(state: &AppState) -> ApiResult<Arc<TeamSnapshot>> {
         return Ok(snapshot);
     }
     let generation = state.roster.generation();
-    let snapshot = Arc::new(load_team(state.db.conn(), &state.bus.presence().connected_agents()).await?);
+    let mut team = load_team(state.db.conn(), &state.bus.presence().connected_agents()).await?;
+    team.hours = super::business_hours::schedule(state.db.conn()).await?;
+    let snapshot = Arc::new(team);
     state.roster.keep(snapshot.clone(), generation);
     Ok(snapshot)
 }
@@ -62,37 +64,62 @@ pub async fn load_team(db: &impl ConnectionTrait, connected: &HashSet<AgentId>) 
     Ok(snapshot)
 }
 
-/// Watches the team and presence; tells this node's sockets who came online or
-/// went offline, and whether anyone is online, as the changes happen.
+/// Watches the team, presence and the clock; tells this node's sockets who
+/// came online or went offline, and whether visitors find the team there (an
+/// agent online inside business hours), as the changes happen — waking at
+/// each opening and closing time.
 pub fn spawn_watcher(state: AppState) {
     tokio::spawn(async move {
         let mut signals = state.bus.signals();
-        let mut online: HashSet<AgentId> = match snapshot(&state).await {
-            Ok(team) => team.team.online.clone(),
-            Err(_) => HashSet::new(),
+        let mut shutdown = state.shutdown.clone();
+        let (mut online, mut open, mut next) = match snapshot(&state).await {
+            Ok(team) => {
+                let now = state.now();
+                (team.team.online.clone(), team.open_at(now), next_change(&team, now))
+            }
+            Err(_) => (HashSet::new(), false, None),
         };
         loop {
-            match signals.recv().await {
-                Ok(Signal::TeamChanged | Signal::AgentsConnected) | Err(RecvError::Lagged(_)) => {}
-                Ok(_) => continue,
-                Err(RecvError::Closed) => return,
+            let reload = tokio::select! {
+                _ = async {
+                    match next {
+                        Some(at) => state.clock.sleep_until(at).await,
+                        None => std::future::pending().await,
+                    }
+                } => false,
+                signal = signals.recv() => match signal {
+                    Ok(Signal::TeamChanged | Signal::AgentsConnected) | Err(RecvError::Lagged(_)) => true,
+                    Ok(_) => continue,
+                    Err(RecvError::Closed) => return,
+                },
+                _ = shutdown.changed() => return,
+            };
+            if reload {
+                state.roster.invalidate();
             }
-            state.roster.invalidate();
             let team = match snapshot(&state).await {
                 Ok(team) => team,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not reload the team");
+                    next = Some(state.now() + chrono::Duration::seconds(1));
                     continue;
                 }
             };
+            let now = state.now();
             let now_online = team.team.online.clone();
             for agent in now_online.symmetric_difference(&online) {
                 state.bus.signal(Signal::Agent(team.presence_of(*agent)));
             }
-            if online.is_empty() != now_online.is_empty() {
-                state.bus.signal(Signal::TeamOnline(!now_online.is_empty()));
+            let now_open = team.open_at(now);
+            if open != now_open {
+                state.bus.signal(Signal::TeamOnline(now_open));
             }
-            online = now_online;
+            (online, open, next) = (now_online, now_open, next_change(&team, now));
         }
     });
+}
+
+/// When business hours next open or close, if they are on.
+fn next_change(team: &TeamSnapshot, now: chrono::DateTime<chrono::Utc>) -> Option<chrono::DateTime<chrono::Utc>> {
+    team.hours.as_ref().and_then(|hours| hours.next_change(now))
 }

@@ -5,6 +5,7 @@ pub mod agents;
 pub mod api_keys;
 pub mod attachments;
 pub mod blocked_addresses;
+pub mod business_hours;
 pub mod contacts;
 pub mod conversation_labels;
 pub mod conversations;

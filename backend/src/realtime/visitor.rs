@@ -104,7 +104,7 @@ impl Handler for VisitorSession {
             None => log::latest_seq(self.state.db.conn()).await.map_err(Halt::unavailable)?,
             Some(after) => self.catch_up(out, after).await?,
         };
-        let team_online = !snapshot(&self.state).await.map_err(Halt::unavailable)?.team.online.is_empty();
+        let team_online = snapshot(&self.state).await.map_err(Halt::unavailable)?.open_at(self.state.now());
         out.send(&VisitorServerFrame::Ready { last_seq: last, team_online }).await?;
         Ok(last)
     }

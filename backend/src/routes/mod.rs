@@ -4,6 +4,7 @@ mod agents;
 mod attachments;
 mod auth;
 mod blocked_addresses;
+mod business_hours;
 mod contacts;
 mod conversations;
 mod docs;
@@ -72,6 +73,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     groups::configure(cfg);
     saved_replies::configure(cfg);
     labels::configure(cfg);
+    business_hours::configure(cfg);
     routing::configure(cfg);
     reports::configure(cfg);
     snooze::configure(cfg);

@@ -2,8 +2,9 @@
 
 use super::openapi_fixes::Corrections;
 use super::{
-    agents, attachments, auth, blocked_addresses, contacts, conversations, email, events, groups, health, keys, labels,
-    messages, metrics, reports, routing, saved_replies, snooze, webhooks, widget, widget_settings,
+    agents, attachments, auth, blocked_addresses, business_hours, contacts, conversations, email, events, groups,
+    health, keys, labels, messages, metrics, reports, routing, saved_replies, snooze, webhooks, widget,
+    widget_settings,
 };
 use actix_web::{HttpResponse, get, web};
 use std::sync::OnceLock;
@@ -60,6 +61,7 @@ impl Modify for Security {
         labels::list, labels::create, labels::get_one, labels::update, labels::remove, labels::add,
         labels::take_off,
         routing::list, routing::replace,
+        business_hours::show, business_hours::replace,
         reports::missed, reports::missed_csv,
         keys::list, keys::create, keys::revoke,
         webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::remove,

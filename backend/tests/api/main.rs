@@ -10,6 +10,7 @@ mod backup;
 mod bad_input;
 mod blocked_addresses;
 mod bulk;
+mod business_hours;
 mod cluster;
 mod connection_loss;
 mod contacts;
