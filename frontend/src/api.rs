@@ -188,6 +188,14 @@ impl Authed {
         self.with_body(Request::patch, &format!("/api/v1/groups/{id}"), change).await
     }
 
+    pub async fn business_hours(&self) -> ApiResult<BusinessHours> {
+        self.get("/api/v1/settings/business-hours", &[]).await
+    }
+
+    pub async fn set_business_hours(&self, hours: &BusinessHours) -> ApiResult<BusinessHours> {
+        self.with_body(Request::put, "/api/v1/settings/business-hours", hours).await
+    }
+
     pub async fn routing_rules(&self) -> ApiResult<RoutingRules> {
         self.get("/api/v1/routing-rules", &[]).await
     }

@@ -9,6 +9,7 @@ mod composer_files;
 mod contacts;
 mod email;
 mod harness;
+mod hours;
 mod inbox;
 mod labels;
 mod list;

@@ -1,6 +1,6 @@
 //! Settings (admins): agents (with their capacity for automatic assignment),
 //! groups with their members and automatic assignment, routing rules
-//! (`routing_settings`), labels (`labels_settings`),
+//! (`routing_settings`), business hours (`hours_settings`), labels (`labels_settings`),
 //! blocked addresses (`blocked_settings`),
 //! API keys (the secret shown once), the widget (`widget_settings`) and webhooks
 //! (`webhooks_settings`).
@@ -22,6 +22,7 @@ pub fn Settings() -> impl IntoView {
             <AgentsSection/>
             <GroupsSection/>
             <super::routing_settings::RoutingSection/>
+            <super::hours_settings::HoursSection/>
             <super::labels_settings::LabelsSection/>
             <super::blocked_settings::BlockedSection/>
             <super::widget_settings::WidgetSection/>
