@@ -38,6 +38,8 @@ pub const MAX_LABELS: usize = 200;
 pub const MAX_LABELS_PER_CONVERSATION: usize = 20;
 /// Most opening intervals in the business hours.
 pub const MAX_OPENING_INTERVALS: usize = 50;
+/// Longest comment with a rating.
+pub const MAX_RATING_COMMENT_CHARS: usize = 1000;
 /// Most routing rules.
 pub const MAX_ROUTING_RULES: usize = 50;
 /// Longest text a routing rule looks for in a page address.

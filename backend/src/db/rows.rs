@@ -126,7 +126,7 @@ impl ConversationRow {
         }
     }
 
-    /// The stored columns of the row.
+    /// The stored columns of the row, for inserting it (the write path creates conversations).
     pub fn model(&self) -> conversations::Model {
         conversations::Model {
             id: self.id,
@@ -145,6 +145,10 @@ impl ConversationRow {
             label_ids: self.label_ids.clone(),
             snoozed_until: self.snoozed_until,
             snoozed_by: self.snoozed_by,
+            // Only a closed conversation is rated, never one the write path creates.
+            rating: None,
+            rating_comment: None,
+            rated_at: None,
         }
     }
 }

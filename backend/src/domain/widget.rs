@@ -7,14 +7,17 @@ use crate::auth::CurrentVisitor;
 use crate::clock::millis;
 use crate::db::WriteTxn;
 use crate::db::posts::PostTarget;
+use crate::entities::stored::StoredStatus;
 use crate::entities::{contacts, conversations};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use shared::api::{
     Message, MessageKind, VisitorContact, VisitorConversation, VisitorMessage, WidgetContactUpdate, WidgetConversation,
-    WidgetPostMessage,
+    WidgetPostMessage, WidgetRating,
 };
+use shared::limits::MAX_RATING_COMMENT_CHARS;
 use shared::{ContactId, ConversationId, Timestamp};
 use uuid::Uuid;
 
@@ -41,6 +44,7 @@ fn visitor_conversation(c: &conversations::Model) -> VisitorConversation {
         id: ConversationId(c.id),
         status: c.status.into(),
         created_at: crate::clock::from_millis(c.created_at),
+        rating: c.rating.and_then(|r| u8::try_from(r).ok()),
     }
 }
 
@@ -75,6 +79,9 @@ pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Ti
         label_ids: Set(String::new()),
         snoozed_until: Set(None),
         snoozed_by: Set(None),
+        rating: Set(None),
+        rating_comment: Set(None),
+        rated_at: Set(None),
     }
     .insert(&**txn)
     .await?;
@@ -133,4 +140,56 @@ pub async fn update_contact(
     contact_dto_event(&mut txn, &contact, now).await?;
     txn.commit().await?;
     Ok(VisitorContact { id: ContactId(contact.id), name: contact.name, email: contact.email, phone: contact.phone })
+}
+
+/// The visitor rates their latest conversation once it is closed, once: the
+/// score and comment are stored on it, and agents see them as a note in the thread.
+#[tracing::instrument(skip_all, fields(contact_id = %me.contact.id))]
+pub async fn rate(state: &AppState, me: &CurrentVisitor, input: WidgetRating) -> ApiResult<VisitorConversation> {
+    me.ensure_can_write()?;
+    if !(1..=5).contains(&input.score) {
+        return Err(ApiError::invalid("score is from 1 to 5"));
+    }
+    let comment = match input.comment.as_deref() {
+        Some(text) => {
+            super::validate::printable("comment", text)?;
+            let text = text.trim();
+            if text.chars().count() > MAX_RATING_COMMENT_CHARS {
+                return Err(ApiError::invalid(format!("comment has at most {MAX_RATING_COMMENT_CHARS} characters")));
+            }
+            (!text.is_empty()).then(|| text.to_owned())
+        }
+        None => None,
+    };
+    let conv = current(state, me.contact.id).await?.ok_or(ApiError::NotFound)?;
+    let now = state.now();
+    let mut txn = state.db.write().await?;
+    let rated = conversations::Entity::update_many()
+        .col_expr(conversations::Column::Rating, Expr::value(i16::from(input.score)))
+        .col_expr(conversations::Column::RatingComment, Expr::value(comment.clone()))
+        .col_expr(conversations::Column::RatedAt, Expr::value(millis(now)))
+        .filter(conversations::Column::Id.eq(conv.id))
+        .filter(conversations::Column::Status.eq(StoredStatus::Closed))
+        .filter(conversations::Column::Rating.is_null())
+        .exec(&*txn)
+        .await?;
+    if rated.rows_affected != 1 {
+        let why =
+            if conv.status == StoredStatus::Closed { "already rated" } else { "still open: rate it once it is closed" };
+        return Err(ApiError::Conflict(format!("the conversation is {why}")));
+    }
+    let stars: String = (1..=5).map(|i| if i <= input.score { '★' } else { '☆' }).collect();
+    let mut note = format!("Rated {stars} ({}/5) by the visitor", input.score);
+    if let Some(comment) = &comment {
+        note.push_str("\n\n");
+        for line in comment.lines() {
+            note.push_str("> ");
+            note.push_str(line);
+            note.push('\n');
+        }
+    }
+    msgs::system_note(&mut txn, &conv, note, now).await?;
+    txn.commit().await?;
+    let conv = conversations::Entity::find_by_id(conv.id).one(state.db.conn()).await?.ok_or(ApiError::NotFound)?;
+    Ok(visitor_conversation(&conv))
 }

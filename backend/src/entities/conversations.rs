@@ -27,6 +27,13 @@ pub struct Model {
     pub snoozed_until: Option<i64>,
     /// Who snoozed it: their dot turns purple when it wakes, if nobody is assigned.
     pub snoozed_by: Option<Uuid>,
+    /// The visitor's rating, 1 to 5, once closed.
+    pub rating: Option<i16>,
+    /// The visitor's comment with their rating.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub rating_comment: Option<String>,
+    /// When they rated it.
+    pub rated_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

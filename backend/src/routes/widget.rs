@@ -9,12 +9,18 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use shared::ErrorBody;
 use shared::api::{
-    StartSession, Uploaded, VisitorContact, VisitorMessage, WidgetContactUpdate, WidgetConversation, WidgetPostMessage,
-    WidgetSession,
+    StartSession, Uploaded, VisitorContact, VisitorConversation, VisitorMessage, WidgetContactUpdate,
+    WidgetConversation, WidgetPostMessage, WidgetRating, WidgetSession,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(start).service(end).service(conversation).service(post_message).service(upload).service(contact);
+    cfg.service(start)
+        .service(end)
+        .service(conversation)
+        .service(post_message)
+        .service(upload)
+        .service(contact)
+        .service(rate);
 }
 
 /// Start an anonymous visitor session with the widget's site key: a new contact and its secret token.
@@ -115,4 +121,23 @@ async fn contact(
     body: Json<WidgetContactUpdate>,
 ) -> ApiResult<web::Json<VisitorContact>> {
     Ok(web::Json(widget::update_contact(&state, &me, body.into_inner()).await?))
+}
+
+/// Rate the visitor's conversation once it is closed: 1 to 5, with an optional comment.
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body = WidgetRating, responses(
+    (status = 200, body = VisitorConversation),
+    (status = 400, body = ErrorBody, description = "`malformed_request`"),
+    (status = 401, body = ErrorBody, description = "`unauthorized`"),
+    (status = 403, body = ErrorBody, description = "`contact_banned`, `forbidden`"),
+    (status = 404, body = ErrorBody, description = "`not_found`: no conversation yet"),
+    (status = 409, body = ErrorBody, description = "`conflict`: still open, or rated already"),
+    (status = 422, body = ErrorBody, description = "`validation_failed`: score not 1 to 5, comment too long"),
+))]
+#[post("/api/v1/widget/rating")]
+async fn rate(
+    state: web::Data<AppState>,
+    me: CurrentVisitor,
+    body: Json<WidgetRating>,
+) -> ApiResult<web::Json<VisitorConversation>> {
+    Ok(web::Json(widget::rate(&state, &me, body.into_inner()).await?))
 }

@@ -33,6 +33,7 @@ mod missed_rule;
 mod operations;
 mod pages;
 mod permissions;
+mod ratings;
 mod realtime;
 mod receiver;
 mod retention;

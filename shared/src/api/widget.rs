@@ -41,6 +41,18 @@ dto! {
         pub status: ConversationStatus,
         /// When it started.
         pub created_at: DateTime<Utc>,
+        /// The visitor's rating (1 to 5), once they gave one.
+        #[serde(default)]
+        pub rating: Option<u8>,
+    }
+
+    /// `POST /widget/rating`: the visitor rates their closed conversation, once.
+    pub struct WidgetRating {
+        /// 1 (bad) to 5 (great).
+        pub score: u8,
+        /// What they want to add.
+        #[serde(default)]
+        pub comment: Option<String>,
     }
 
     /// A message as the visitor sees it: their own and agents' replies only.
