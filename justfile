@@ -25,8 +25,13 @@ wasm-tools:
     if ! wasm-bindgen --version 2>/dev/null | grep -q "{{wasm_bindgen_version}}"; then cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
 
 # The bundlers' tools from npm, pinned, once per checkout: binaryen's wasm-opt (Debian's 108 makes WASM
-# that fails in the browser) and terser for wasm-bindgen's JavaScript.
+# that fails in the browser) and terser for wasm-bindgen's JavaScript; and Debian's zopfli, which makes
+# the .gz files about 4 % smaller than gzip -9 (still plain gzip for the browser).
 bundle-tools:
+    if ! command -v zopfli >/dev/null; then \
+        SUDO=$([ "$(id -u)" = 0 ] || echo sudo); \
+        $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq zopfli; \
+    fi
     if ! grep -qs '"version": "{{binaryen_version}}"' node_modules/binaryen/package.json \
         || ! grep -qs '"version": "{{terser_version}}"' node_modules/terser/package.json; then \
         npm install --no-save --no-package-lock --no-audit --no-fund binaryen@{{binaryen_version}} terser@{{terser_version}}; \

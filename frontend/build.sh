@@ -2,9 +2,9 @@
 # Bundles the built WASM apps into dist/inbox: for the inbox and the widget,
 # wasm-bindgen's JS glue (minified by terser) and the WASM (shrunk by wasm-opt;
 # `just bundle-tools` installs both) and the CSS under content-hashed names in assets/, each beside
-# its brotli (.br) and gzip (.gz) form, made once here so the server never
+# its brotli (.br) and gzip (.gz, by zopfli where installed) form, made once here so the server never
 # compresses per request; and index.html / widget.html pointing at them.
-# Prints each bundle's size, and fails if the widget's chat frame outgrows its budget.
+# Also the widget's rating page (rating.html, no WASM). Prints each bundle's size, and fails if the widget's chat frame outgrows its budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${CARGO_TARGET_DIR:-target}
@@ -21,7 +21,7 @@ hashed() { # file base ext -> base-<hash>.ext, copied into assets/ with its .br 
     hash=$(sha256sum "$file" | cut -c1-12)
     name="$base-$hash.$ext"
     cp "$file" "$OUT/assets/$name"
-    gzip -9 -n -c "$file" >"$OUT/assets/$name.gz"
+    if command -v zopfli >/dev/null; then zopfli -c "$file" >"$OUT/assets/$name.gz"; else gzip -9 -n -c "$file" >"$OUT/assets/$name.gz"; fi
     node -e '
         const zlib = require("zlib"), fs = require("fs"), [src, dst] = process.argv.slice(1), data = fs.readFileSync(src);
         fs.writeFileSync(dst, zlib.brotliCompressSync(data, { params: {
@@ -57,10 +57,13 @@ bundle() { # crate-binary name page css -> prints sizes; sets GZIP_TOTAL
     style=$(hashed "$css" "$name" css)
     sed -e "s/{{js}}/$js/" -e "s/{{wasm}}/$wasm/" -e "s/{{css}}/$style/" "$page" >"$OUT/$(basename "$page")"
     GZIP_TOTAL=$(size_of .gz "$wasm" "$js" "$style")
+    STYLE=$style
     echo "$name: WASM $(kb "$(size_of "" "$wasm")"); with its JS and CSS $(kb "$GZIP_TOTAL") gzip, $(kb "$(size_of .br "$wasm" "$js" "$style")") brotli"
 }
 bundle natter_inbox inbox frontend/web/index.html frontend/web/style.css
 bundle natter_widget widget frontend/web/widget.html frontend/web/widget.css
+# The rating prompt under a closed conversation: plain HTML with the widget's style, loaded only then.
+sed -e "s/{{css}}/$STYLE/" frontend/web/rating.html >"$OUT/rating.html"
 echo "loader: $(kb "$(stat -c %s backend/static/widget.js)") (backend/static/widget.js)"
 if [ "$GZIP_TOTAL" -gt "$WIDGET_BUDGET_GZIP" ]; then
     echo "the widget's chat frame is $(kb "$GZIP_TOTAL") gzipped, over its budget of $(kb "$WIDGET_BUDGET_GZIP")" >&2

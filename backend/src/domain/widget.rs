@@ -53,10 +53,11 @@ fn visitor_conversation(c: &conversations::Model) -> VisitorConversation {
 pub async fn conversation(state: &AppState, me: &CurrentVisitor) -> ApiResult<WidgetConversation> {
     let banned = me.contact.banned_at.is_some();
     let Some(conv) = current(state, me.contact.id).await? else {
-        return Ok(WidgetConversation { conversation: None, messages: Vec::new(), banned });
+        return Ok(WidgetConversation { conversation: None, messages: Vec::new(), banned, closed: false });
     };
     let messages = msgs::visible_to_visitor(state, conv.id, THREAD_LIMIT).await?;
-    Ok(WidgetConversation { conversation: Some(visitor_conversation(&conv)), messages, banned })
+    let closed = conv.status == StoredStatus::Closed;
+    Ok(WidgetConversation { conversation: Some(visitor_conversation(&conv)), messages, banned, closed })
 }
 
 /// Inserts a new open conversation and its `conversation.created` event.
@@ -181,12 +182,7 @@ pub async fn rate(state: &AppState, me: &CurrentVisitor, input: WidgetRating) ->
     let stars: String = (1..=5).map(|i| if i <= input.score { '★' } else { '☆' }).collect();
     let mut note = format!("Rated {stars} ({}/5) by the visitor", input.score);
     if let Some(comment) = &comment {
-        note.push_str("\n\n");
-        for line in comment.lines() {
-            note.push_str("> ");
-            note.push_str(line);
-            note.push('\n');
-        }
+        note.push_str(&format!("\n“{comment}”"));
     }
     msgs::system_note(&mut txn, &conv, note, now).await?;
     txn.commit().await?;

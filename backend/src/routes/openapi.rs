@@ -70,7 +70,7 @@ impl Modify for Security {
         email::email_reply,
         widget::start, widget::end, widget::conversation, widget::post_message, widget::upload, widget::contact,
         widget::rate,
-        widget_settings::loader, widget_settings::frame, widget_settings::config, widget_settings::client_config, widget_settings::get_settings,
+        widget_settings::loader, widget_settings::frame, widget_settings::rating, widget_settings::config, widget_settings::client_config, widget_settings::get_settings,
         widget_settings::update_settings, widget_settings::rotate_identity_secret, widget_settings::identify,
         crate::realtime::agent::connect, crate::realtime::visitor::connect,
     ),

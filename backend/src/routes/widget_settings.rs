@@ -44,6 +44,7 @@ fn compressed_loader(encoding: ContentEncoding) -> Option<&'static [u8]> {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(loader)
         .service(frame)
+        .service(rating)
         .service(config)
         .service(client_config)
         .service(get_settings)
@@ -88,6 +89,25 @@ async fn loader(req: HttpRequest) -> HttpResponse {
 async fn frame(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let settings = widget_settings::load(&state).await?;
     let page = state.settings.web_dir.join("widget.html");
+    let file = super::pages::open(page).await.map_err(|_| ApiError::Unavailable)?;
+    let mut response = file.into_response(&req);
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy_header(&widget_origins::frame_policy(&settings)));
+    Ok(response)
+}
+
+/// The rating prompt the chat frame shows under a closed conversation (plain
+/// HTML, loaded only then). Embedded by the chat frame, so its ancestors are the
+/// chat frame's: the same policy.
+#[utoipa::path(tag = "widget", responses(
+    (status = 200, description = "The rating page (the visitor's token in its fragment)", content_type = "text/html"),
+    (status = 503, body = ErrorBody, description = "`unavailable`: the widget is not built"),
+))]
+#[get("/widget/rating")]
+async fn rating(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let settings = widget_settings::load(&state).await?;
+    let page = state.settings.web_dir.join("rating.html");
     let file = super::pages::open(page).await.map_err(|_| ApiError::Unavailable)?;
     let mut response = file.into_response(&req);
     let headers = response.headers_mut();

@@ -14,6 +14,7 @@ mod inbox;
 mod labels;
 mod list;
 mod operations;
+mod ratings;
 mod reports;
 mod saved_replies;
 mod screens;

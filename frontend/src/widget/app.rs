@@ -41,8 +41,9 @@ fn on_frame(chat: Chat, frame: Frame) {
             chat::receive(chat, message);
         }
         Frame::Typing { typing, name } => chat.agent_typing.set(typing.then_some(name)),
-        Frame::Conversation { seq, agent_name } => {
+        Frame::Conversation { seq, closed, agent_name } => {
             chat.saw(seq);
+            chat::offer_rating(chat, closed);
             if agent_name.is_some() {
                 chat.agent_name.set(agent_name);
             }
@@ -106,6 +107,7 @@ fn reset(chat: Chat, ask: AskContact, started: bool) {
     chat.set_unread(0);
     chat.agent_name.set(None);
     chat.agent_typing.set(None);
+    chat::offer_rating(chat, false);
     if started {
         leptos::task::spawn_local(async move {
             if let Ok(visitor) = session::start(&chat::site_key(), chat.page.get_untracked()).await {
@@ -238,6 +240,8 @@ fn ChatFrame(config: WidgetConfig) -> impl IntoView {
                         <ContactForm chat=chat offline=false/>
                     </div>
                 </Show>
+                // Closed: the rating prompt, a plain page of its own loaded only now (it keeps
+                // this bundle small); the visitor's token goes in the fragment, never to a server.
                 // Emptied rather than removed: a `Show` costs the bundle more than the element.
                 <div class="typing" id="agent-typing">
                     {move || chat.agent_typing.get().map(|name| format!("{name} {}", w.typing)).unwrap_or_default()}

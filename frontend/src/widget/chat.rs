@@ -7,6 +7,7 @@ use crate::host::{self, ContactInput};
 use crate::session;
 use crate::socket::Socket;
 use crate::wire::{ChatMessage, Thread};
+use crate::words::words;
 use leptos::prelude::*;
 use shared::api::VisitorMessageKind;
 
@@ -130,6 +131,7 @@ pub fn load_thread(chat: Chat) {
 
 pub fn show_thread(chat: Chat, thread: Thread) {
     chat.banned.set(thread.banned);
+    offer_rating(chat, thread.closed);
     if let Some(name) = thread.messages.iter().rev().find_map(|m| m.author_name.clone()) {
         chat.agent_name.set(Some(name));
     }
@@ -197,4 +199,33 @@ pub async fn set_contact(chat: Chat, visitor: Visitor, contact: ContactInput) {
 /// A note for the site's developer, in the console.
 pub fn warn(what: &str, failure: &Failure) {
     web_sys::console::warn_1(&format!("natter: {what}: {}", failure.message).into());
+}
+
+/// Shows the rating prompt under a closed conversation, or takes it away: a
+/// plain page of its own (`/widget/rating`, the token in its fragment, never
+/// sent), in a frame added by hand — as a reactive view it costs the bundle
+/// over a kilobyte.
+pub fn offer_rating(chat: Chat, closed: bool) {
+    let document = document();
+    let shown = document.get_element_by_id("rating-frame");
+    match (closed && !chat.banned.get_untracked(), shown, chat.visitor.get_untracked()) {
+        (false, Some(frame), _) => frame.remove(),
+        (true, None, Some(visitor)) => {
+            let (Some(body), Ok(frame)) = (document.get_element_by_id("chat-body"), document.create_element("iframe"))
+            else {
+                return;
+            };
+            for (name, value) in [
+                ("id", "rating-frame"),
+                ("class", "rating-frame"),
+                ("title", words().rate),
+                ("src", &format!("/widget/rating#{}", visitor.token)),
+            ] {
+                let _ = frame.set_attribute(name, value);
+            }
+            let _ = body.append_with_node_1(&frame);
+            frame.scroll_into_view();
+        }
+        _ => {}
+    }
 }

@@ -22,6 +22,12 @@ fn local(e: impl ToString) -> Failure {
     Failure { code: None, message: e.to_string() }
 }
 
+/// A failure that never reached the server or came back unreadable. Its details
+/// are not formatted: the error types' `Display` would cost the bundle kilobytes.
+fn unreachable<E>(_: E) -> Failure {
+    local("network error")
+}
+
 /// One request, answered with its body's text: every call of the chat goes
 /// through this one (not inlined) function, which keeps the bundle small.
 #[inline(never)]
@@ -34,8 +40,8 @@ async fn call(method: Method, path: &str, token: Option<&str>, body: Option<Stri
         Some(json) => builder.header("Content-Type", "application/json").body(json),
         None => builder.build(),
     };
-    let response = request.map_err(local)?.send().await.map_err(local)?;
-    let text = response.text().await.map_err(local)?;
+    let response = request.map_err(unreachable)?.send().await.map_err(unreachable)?;
+    let text = response.text().await.map_err(unreachable)?;
     if response.ok() {
         return Ok(text);
     }
@@ -46,7 +52,7 @@ async fn call(method: Method, path: &str, token: Option<&str>, body: Option<Stri
 }
 
 fn decode<T: DeserializeOwned>(text: Result<String, Failure>) -> Result<T, Failure> {
-    serde_json::from_str(&text?).map_err(local)
+    serde_json::from_str(&text?).map_err(unreachable)
 }
 
 fn json<B: Serialize>(body: &B) -> Option<String> {
@@ -173,12 +179,12 @@ impl Visitor {
 
     /// An object URL for one of the conversation's files.
     pub async fn object_url(&self, url: &str) -> Result<String, Failure> {
-        let response = Request::get(url).header("Authorization", &self.auth()).send().await.map_err(local)?;
+        let response = Request::get(url).header("Authorization", &self.auth()).send().await.map_err(unreachable)?;
         if !response.ok() {
             return Err(local(format!("HTTP {}", response.status())));
         }
-        let bytes = response.binary().await.map_err(local)?;
+        let bytes = response.binary().await.map_err(unreachable)?;
         let content_type = response.headers().get("content-type").unwrap_or_default();
-        crate::files::object_url(&bytes, &content_type).map_err(|e| local(format!("{e:?}")))
+        crate::files::object_url(&bytes, &content_type).map_err(unreachable)
     }
 }

@@ -30,6 +30,9 @@ pub struct Thread {
     pub messages: Vec<ChatMessage>,
     #[serde(default)]
     pub banned: bool,
+    /// The conversation is closed (read flat: a nested struct costs the bundle).
+    #[serde(default)]
+    pub closed: bool,
 }
 
 /// What the visitor's socket says (`shared::frames::VisitorServerFrame`).
@@ -51,6 +54,7 @@ pub enum Frame {
     },
     Conversation {
         seq: i64,
+        closed: bool,
         agent_name: Option<String>,
     },
     Deleted {
@@ -74,6 +78,7 @@ struct Flat {
     typing: Option<bool>,
     name: Option<String>,
     agent_name: Option<String>,
+    closed: Option<bool>,
     code: Option<String>,
 }
 
@@ -92,7 +97,7 @@ pub fn frame(text: &str) -> Option<Frame> {
         "team_online" => Frame::TeamOnline(f.online?),
         "message" | "ack" => Frame::Message { seq: f.seq?, message: message()? },
         "typing" => Frame::Typing { typing: f.typing?, name: f.name.unwrap_or_default() },
-        "conversation" => Frame::Conversation { seq: f.seq?, agent_name: f.agent_name },
+        "conversation" => Frame::Conversation { seq: f.seq?, closed: f.closed?, agent_name: f.agent_name },
         "deleted" => Frame::Deleted { seq: f.seq? },
         "reload_required" => Frame::ReloadRequired,
         "error" => Frame::Error { code: f.code? },
@@ -211,9 +216,13 @@ mod tests {
         let message = sample(chrono::Utc::now());
         let parsed: ChatMessage = serde_json::from_str(&json(&message)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(parsed, read(&message));
-        let thread = WidgetConversation { conversation: None, messages: vec![message.clone()], banned: true };
+        let thread =
+            WidgetConversation { conversation: None, messages: vec![message.clone()], banned: true, closed: false };
         let parsed: Thread = serde_json::from_str(&json(&thread)).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(parsed, Thread { messages: vec![read(&message)], banned: true });
+        assert_eq!(parsed, Thread { messages: vec![read(&message)], banned: true, closed: false });
+        let thread = WidgetConversation { conversation: None, messages: vec![], banned: false, closed: true };
+        let parsed: Thread = serde_json::from_str(&json(&thread)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(parsed.closed);
     }
 
     #[test]
@@ -250,11 +259,11 @@ mod tests {
                     closed: true,
                     agent_name: Some("Ana".into()),
                 },
-                Frame::Conversation { seq: 7, agent_name: Some("Ana".into()) },
+                Frame::Conversation { seq: 7, closed: true, agent_name: Some("Ana".into()) },
             ),
             (
                 VisitorServerFrame::Conversation { seq: 8, conversation_id, closed: false, agent_name: None },
-                Frame::Conversation { seq: 8, agent_name: None },
+                Frame::Conversation { seq: 8, closed: false, agent_name: None },
             ),
             (VisitorServerFrame::Deleted { seq: 9, conversation_id }, Frame::Deleted { seq: 9 }),
             (VisitorServerFrame::ReloadRequired { last_seq: 10 }, Frame::ReloadRequired),

@@ -84,6 +84,9 @@ dto! {
         /// The visitor was banned: they can read but not write.
         #[serde(default)]
         pub banned: bool,
+        /// Their conversation is closed (the widget offers to rate it).
+        #[serde(default)]
+        pub closed: bool,
     }
 
     /// `POST /widget/messages`.
