@@ -18,6 +18,7 @@ pub mod labels;
 pub mod messages;
 pub mod missed;
 pub mod password_links;
+pub mod ratings_report;
 pub mod render;
 pub mod reports;
 pub mod roster;

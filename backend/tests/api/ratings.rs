@@ -71,6 +71,38 @@ async fn a_closed_conversation_is_rated_once_and_agents_see_it(app: TestApp) {
     let VisitorServerFrame::Message { message, .. } = next else { unreachable!() };
     assert_eq!(message.body, "One more thing");
 
+    // The ratings report: a second conversation rated 2, then the figures.
+    let other = app.new_visitor().await;
+    let second = app.visitor_says(&other, "Is the shop open on Sunday?").await;
+    let _: Conversation = app.post_empty(&format!("/api/v1/conversations/{second}/close"), &admin).await.json(200);
+    let _: VisitorConversation =
+        app.post(path, &other.token, &json!({"score": 2, "comment": "=cmd|' /C calc'!A0"})).await.json(200);
+    let report: RatingsReport = app.get("/api/v1/reports/ratings", &admin).await.json(200);
+    assert_eq!((report.count, report.average, report.distribution.clone()), (2, Some(3.0), vec![0, 1, 0, 1, 0]));
+    assert_eq!(report.latest.iter().map(|r| r.conversation_id).collect::<Vec<_>>(), [second, conv]);
+    assert_eq!(report.latest[1].comment.as_deref(), Some("Quick and kind.\nThanks!"));
+    let later = (app.state.now() + chrono::Duration::minutes(1)).to_rfc3339();
+    let none: RatingsReport =
+        app.get(&format!("/api/v1/reports/ratings?from={}", urlencoding(&later)), &admin).await.json(200);
+    assert_eq!((none.count, none.average, none.latest.len()), (0, None, 0));
+    let earlier = (app.state.now() - chrono::Duration::minutes(1)).to_rfc3339();
+    app.get(&format!("/api/v1/reports/ratings?from={}&to={}", urlencoding(&later), urlencoding(&earlier)), &admin)
+        .await
+        .error(422, ErrorCode::ValidationFailed);
+    let agent = app.new_agent("Ana", Role::Agent).await;
+    app.get("/api/v1/reports/ratings", &agent.access_token).await.error(403, ErrorCode::AdminOnly);
+    let csv = app.get("/api/v1/reports/ratings.csv", &admin).await;
+    assert_eq!(csv.status, 200);
+    let body = String::from_utf8_lossy(&csv.bytes).to_string();
+    let lines: Vec<&str> = body.split("\r\n").collect();
+    assert_eq!(lines[0], "conversation_id,rated_at,score,comment,assignee_id");
+    assert!(
+        lines[1].starts_with(&format!("{second},")) && lines[1].contains(",2,\"'=cmd|' /C calc'!A0\","),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains(",4,\"Quick and kind.\nThanks!\","), "{}", lines[2]);
+
     // A banned visitor can't rate.
     let other = app.new_visitor().await;
     let other_conv = app.visitor_says(&other, "hello").await;
@@ -78,4 +110,8 @@ async fn a_closed_conversation_is_rated_once_and_agents_see_it(app: TestApp) {
     let contact = app.conversation(&admin, other_conv).await.contact_id;
     let _: Contact = app.post_empty(&format!("/api/v1/contacts/{contact}/ban"), &admin).await.json(200);
     app.post(path, &other.token, &json!({"score": 5})).await.error(403, ErrorCode::ContactBanned);
+}
+
+fn urlencoding(text: &str) -> String {
+    text.replace('+', "%2B").replace(':', "%3A")
 }

@@ -169,6 +169,32 @@ dto! {
 }
 
 dto! {
+    /// One visitor's rating, as the ratings report lists it.
+    pub struct RatingEntry {
+        /// The rated conversation.
+        pub conversation_id: ConversationId,
+        /// 1 to 5.
+        pub score: u8,
+        /// What the visitor added.
+        pub comment: Option<String>,
+        /// When they rated it.
+        pub rated_at: DateTime<Utc>,
+        /// Who had the conversation.
+        pub assignee_id: Option<AgentId>,
+    }
+
+    /// `GET /reports/ratings`: the ratings given in a range.
+    pub struct RatingsReport {
+        /// How many.
+        pub count: u64,
+        /// Their average (none without ratings).
+        pub average: Option<f64>,
+        /// How many of each score, 1 to 5.
+        pub distribution: Vec<u64>,
+        /// The latest ratings, newest first (at most 100).
+        pub latest: Vec<RatingEntry>,
+    }
+
     /// One time a conversation turned red (missed), from the history reports read.
     pub struct MissedEpisode {
         /// The conversation.
