@@ -1,8 +1,9 @@
 //! The widget's rating after close: the agent closes the conversation, the
 //! visitor's chat offers to rate it (its own small page under the thread), the
 //! visitor gives four stars and a comment, and the agent sees them in the thread.
-//! A reload shows the thanks, not the question again; writing again reopens
-//! the conversation and the prompt goes.
+//! The Reports page shows it with its chart and exports it. A reload shows the
+//! thanks, not the question again; writing again reopens the conversation and
+//! the prompt goes.
 
 use crate::harness::*;
 use fantoccini::key::Key;
@@ -55,6 +56,21 @@ async fn the_visitor_rates_a_closed_conversation_and_the_agent_sees_it() {
             // The agent sees it in the thread.
             agent.until_text("#thread .msg.system", "(4/5)").await?;
             agent.until_text("#thread .msg.system", "Fast and friendly").await?;
+
+            // The Reports page: the figures, the chart, the comment, and the CSV.
+            agent.click("#nav-reports").await?;
+            agent.until_text("#ratings-count", "1").await?;
+            agent.until_text("#ratings-average", "4.0").await?;
+            agent.find("#ratings-chart svg").await?;
+            agent.until_text(&format!("#ratings-table tr[data-conversation='{conv}']"), "Fast and friendly").await?;
+            agent
+                .js("window.__csv = null; const make = URL.createObjectURL; \
+                     URL.createObjectURL = blob => { blob.text().then(t => window.__csv = t); return make(blob); }; return 1")
+                .await?;
+            agent.click("#ratings-csv").await?;
+            agent.until("the CSV", "window.__csv && window.__csv.startsWith('conversation_id,rated_at')").await?;
+            let csv = agent.js("return window.__csv").await?;
+            assert!(csv.as_str().unwrap_or_default().contains(",4,\"Fast and friendly\","), "{csv}");
 
             // After a reload: thanks, not the question again.
             visitor.open_widget(&site).await?;

@@ -3,7 +3,7 @@
 use super::{ApiResult, Authed, Failure, failure_of};
 use gloo_net::http::Request;
 use shared::Page;
-use shared::api::MissedEpisode;
+use shared::api::{MissedEpisode, RatingsReport};
 
 impl Authed {
     /// A page of the missed history for `query` (from, to, cursor, limit).
@@ -13,7 +13,20 @@ impl Authed {
 
     /// The missed history as CSV text.
     pub async fn missed_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
-        let path = "/api/v1/reports/missed.csv";
+        self.csv("/api/v1/reports/missed.csv", query).await
+    }
+
+    /// The ratings in a range: figures and the latest.
+    pub async fn ratings_report(&self, query: &[(&str, String)]) -> ApiResult<RatingsReport> {
+        self.get("/api/v1/reports/ratings", query).await
+    }
+
+    /// The ratings as CSV text.
+    pub async fn ratings_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
+        self.csv("/api/v1/reports/ratings.csv", query).await
+    }
+
+    async fn csv(&self, path: &str, query: &[(&str, String)]) -> ApiResult<String> {
         let response =
             self.send(|| Request::get(path).query(query.iter().map(|(k, v)| (*k, v.as_str()))), None).await?;
         if !response.ok() {

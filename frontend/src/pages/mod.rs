@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod hours_settings;
 pub mod labels_settings;
 pub mod login;
+pub mod ratings_report;
 pub mod reports;
 pub mod routing_settings;
 pub mod saved_replies;

@@ -1,6 +1,7 @@
 //! Reports (admins): the missed conversations over a range of days — how many
 //! turned red, how many were answered afterwards and how fast, per day on a
-//! chart — with each one listed and the whole exported as CSV.
+//! chart — with each one listed and the whole exported as CSV; and the ratings
+//! (`ratings_report`).
 
 use crate::api::Authed;
 use crate::chart::{Bar, stacked_bars};
@@ -21,7 +22,7 @@ fn midnight(day: NaiveDate) -> Option<DateTime<Utc>> {
 }
 
 /// `from` and `to` (the day after the last one) for a range of local days.
-fn range_query(from: &str, to: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn range_query(from: &str, to: &str) -> Vec<(&'static str, String)> {
     let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
     let mut query = Vec::new();
     if let Some(start) = parse(from).and_then(midnight) {
@@ -60,7 +61,7 @@ fn per_day(rows: &[MissedEpisode], from: &str, to: &str) -> Vec<Bar> {
 }
 
 /// Hands `csv` to the browser as a file download.
-fn download(csv: &str, name: &str) -> Option<()> {
+pub(crate) fn download(csv: &str, name: &str) -> Option<()> {
     let parts = js_sys::Array::of1(&csv.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv");
@@ -175,6 +176,7 @@ pub fn Reports() -> impl IntoView {
                     }
                 })}
             </section>
+            <super::ratings_report::RatingsSection from=from to=to/>
         </div>
     }
 }
