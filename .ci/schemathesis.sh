@@ -19,10 +19,11 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
 fi
 DATA=$(mktemp -d -t natter-st.XXXXXX)
 LOG=$DATA/natter.log
-# The API is under test, not the web apps: a stub page and chat frame.
+# The API is under test, not the web apps: a stub page, chat frame and rating page.
 mkdir -p "$DATA/web"
 echo '<!doctype html><title>Natter</title>' >"$DATA/web/index.html"
 echo '<!doctype html><title>Chat</title>' >"$DATA/web/widget.html"
+echo '<!doctype html><title>Rating</title>' >"$DATA/web/rating.html"
 EMAIL=admin@natter.test PASSWORD='correct horse battery'
 env -u DATABASE_URL NATTER_DATA_DIR="$DATA" NATTER_WEB_DIR="$DATA/web" NATTER_BIND=127.0.0.1:0 NATTER_LOG=info NATTER_LOG_FORMAT=json \
     NATTER_NEW_VISITORS_PER_IP=0 NATTER_ADMIN_EMAIL=$EMAIL NATTER_ADMIN_PASSWORD="$PASSWORD" \

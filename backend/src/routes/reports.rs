@@ -43,11 +43,7 @@ async fn missed_csv(
     _admin: Admin,
     query: web::Query<MissedQuery>,
 ) -> ApiResult<HttpResponse> {
-    let csv = reports::missed_csv(&state, query.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"missed-conversations.csv\""))
-        .body(csv))
+    Ok(csv_file(reports::missed_csv(&state, query.into_inner()).await?, "missed-conversations.csv"))
 }
 
 /// Ratings (admin): how visitors rated their conversations in a range — count,
@@ -83,9 +79,13 @@ async fn ratings_csv(
     _admin: Admin,
     query: web::Query<MissedQuery>,
 ) -> ApiResult<HttpResponse> {
-    let csv = crate::domain::ratings_report::csv(&state, &query).await?;
-    Ok(HttpResponse::Ok()
+    Ok(csv_file(crate::domain::ratings_report::csv(&state, &query).await?, "ratings.csv"))
+}
+
+/// CSV text as a download named `name`.
+fn csv_file(csv: String, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"ratings.csv\""))
-        .body(csv))
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}\"")))
+        .body(csv)
 }

@@ -87,14 +87,7 @@ async fn loader(req: HttpRequest) -> HttpResponse {
 ))]
 #[get("/widget/frame")]
 async fn frame(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let settings = widget_settings::load(&state).await?;
-    let page = state.settings.web_dir.join("widget.html");
-    let file = super::pages::open(page).await.map_err(|_| ApiError::Unavailable)?;
-    let mut response = file.into_response(&req);
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert(header::CONTENT_SECURITY_POLICY, policy_header(&widget_origins::frame_policy(&settings)));
-    Ok(response)
+    framed_page(&req, &state, "widget.html").await
 }
 
 /// The rating prompt the chat frame shows under a closed conversation (plain
@@ -106,10 +99,14 @@ async fn frame(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpRe
 ))]
 #[get("/widget/rating")]
 async fn rating(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let settings = widget_settings::load(&state).await?;
-    let page = state.settings.web_dir.join("rating.html");
-    let file = super::pages::open(page).await.map_err(|_| ApiError::Unavailable)?;
-    let mut response = file.into_response(&req);
+    framed_page(&req, &state, "rating.html").await
+}
+
+/// A page of the built widget that only the allowed sites may frame, never cached.
+async fn framed_page(req: &HttpRequest, state: &AppState, name: &str) -> ApiResult<HttpResponse> {
+    let settings = widget_settings::load(state).await?;
+    let file = super::pages::open(state.settings.web_dir.join(name)).await.map_err(|_| ApiError::Unavailable)?;
+    let mut response = file.into_response(req);
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(header::CONTENT_SECURITY_POLICY, policy_header(&widget_origins::frame_policy(&settings)));

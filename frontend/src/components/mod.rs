@@ -9,5 +9,6 @@ pub mod conversation_list;
 pub mod help;
 pub mod labels;
 pub mod page_link;
+pub mod save_status;
 pub mod snooze;
 pub mod thread;

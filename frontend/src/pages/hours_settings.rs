@@ -3,6 +3,7 @@
 //! Each day holds any number of opening intervals; a day without is closed.
 
 use crate::api::Authed;
+use crate::components::save_status::SaveStatus;
 use crate::i18n::*;
 use leptos::prelude::*;
 use shared::api::{BusinessHours, OpeningInterval, Weekday};
@@ -137,13 +138,7 @@ pub fn HoursSection() -> impl IntoView {
                     <button type="submit" class="primary" id="hours-save">{t!(i18n, common.save)}</button>
                 </div>
             </form>
-            <p id="hours-status" class=move || match status.get() { Some(Err(_)) => "error", _ => "muted" } role="status">
-                {move || match status.get() {
-                    Some(Ok(())) => t_string!(i18n, common.saved).to_owned(),
-                    Some(Err(message)) => message,
-                    None => String::new(),
-                }}
-            </p>
+            <SaveStatus id="hours-status" status=status/>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 //! automatically if it is set to (Groups).
 
 use crate::api::Authed;
+use crate::components::save_status::SaveStatus;
 use crate::i18n::*;
 use crate::store::Store;
 use leptos::prelude::*;
@@ -82,13 +83,7 @@ pub fn RoutingSection() -> impl IntoView {
                     <button type="submit" class="primary" id="routing-save">{t!(i18n, common.save)}</button>
                 </div>
             </form>
-            <p id="routing-status" class=move || match status.get() { Some(Err(_)) => "error", _ => "muted" } role="status">
-                {move || match status.get() {
-                    Some(Ok(())) => t_string!(i18n, common.saved).to_owned(),
-                    Some(Err(message)) => message,
-                    None => String::new(),
-                }}
-            </p>
+            <SaveStatus id="routing-status" status=status/>
         </section>
     }
 }
