@@ -28,6 +28,7 @@ mod m20261206_000110_create_missed_episodes;
 mod m20261207_000120_add_assignment;
 mod m20261207_000130_create_business_hours;
 mod m20261207_000140_add_ratings;
+mod m20261207_000150_add_first_response;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000120_add_assignment::Migration),
             Box::new(m20261207_000130_create_business_hours::Migration),
             Box::new(m20261207_000140_add_ratings::Migration),
+            Box::new(m20261207_000150_add_first_response::Migration),
         ]
     }
 }

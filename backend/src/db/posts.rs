@@ -448,7 +448,7 @@ async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRo
         return Ok(());
     }
     let backend = db.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 11);
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 13);
     let mut tuples = Vec::with_capacity(rows.len());
     for row in rows {
         let start = values.len();
@@ -464,6 +464,8 @@ async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRo
             row.last_message_preview.clone().into(),
             row.snoozed_until.into(),
             row.snoozed_by.into(),
+            row.first_reply_at.into(),
+            row.first_response_ms.into(),
         ]);
         let marks: Vec<String> = (start + 1..=values.len())
             .map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { "?".to_owned() })
@@ -478,8 +480,8 @@ async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRo
     let sql = format!(
         "UPDATE conversations SET status = v.column2, closed_at = {}, awaiting_reply_since = {}, \
          last_visitor_message_at = {}, last_visitor_seq = {}, missed_at = {}, last_activity_at = v.column8, \
-         last_message_preview = v.column9, snoozed_until = {}, snoozed_by = {} FROM (VALUES {}) AS v \
-         WHERE conversations.id = v.column1",
+         last_message_preview = v.column9, snoozed_until = {}, snoozed_by = {}, first_reply_at = {}, \
+         first_response_ms = {} FROM (VALUES {}) AS v WHERE conversations.id = v.column1",
         cast("column3"),
         cast("column4"),
         cast("column5"),
@@ -487,6 +489,8 @@ async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRo
         cast("column7"),
         cast("column10"),
         cast_to("column11", "uuid"),
+        cast("column12"),
+        cast("column13"),
         tuples.join(", ")
     );
     let result = db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;

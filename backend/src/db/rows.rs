@@ -33,6 +33,8 @@ pub struct ConversationRow {
     pub label_ids: String,
     pub snoozed_until: Option<i64>,
     pub snoozed_by: Option<Uuid>,
+    pub first_reply_at: Option<i64>,
+    pub first_response_ms: Option<i64>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
 }
@@ -93,6 +95,11 @@ impl ConversationRow {
                 self.last_visitor_seq = Some(seq);
             }
             MessageKind::Reply => {
+                // The first answer to a waiting visitor: a fact the reports read.
+                if let (None, Some(since)) = (self.first_reply_at, self.awaiting_reply_since) {
+                    self.first_reply_at = Some(now);
+                    self.first_response_ms = Some((now - since).max(0));
+                }
                 self.awaiting_reply_since = None;
                 self.missed_at = None;
             }
@@ -121,6 +128,8 @@ impl ConversationRow {
             label_ids: String::new(),
             snoozed_until: None,
             snoozed_by: None,
+            first_reply_at: None,
+            first_response_ms: None,
             contact_name: contact.name.clone(),
             contact_email: contact.email.clone(),
         }
@@ -149,6 +158,8 @@ impl ConversationRow {
             rating: None,
             rating_comment: None,
             rated_at: None,
+            first_reply_at: self.first_reply_at,
+            first_response_ms: self.first_response_ms,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod business_hours;
 pub mod contacts;
 pub mod conversation_actions;
 pub mod conversations;
+pub mod conversations_report;
 pub mod email;
 pub mod email_out;
 pub mod erasure;

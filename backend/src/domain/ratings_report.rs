@@ -3,10 +3,10 @@
 //! their comments, read from the conversations' own `rating` columns through
 //! the `rated_at` index; the same rows as CSV.
 
-use super::reports::{MAX_CSV_ROWS, MissedQuery};
+use super::reports::{MAX_CSV_ROWS, ReportQuery, check_range, labelled};
 use crate::clock::{from_millis, millis};
 use crate::entities::conversations;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use shared::api::{RatingEntry, RatingsReport};
@@ -17,12 +17,8 @@ use uuid::Uuid;
 const LATEST: u64 = 100;
 
 /// Rated conversations matching the filters (time, the agent or group who had them).
-fn rated(query: &MissedQuery) -> ApiResult<Select<conversations::Entity>> {
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && from >= to
-    {
-        return Err(ApiError::invalid("from must be before to"));
-    }
+fn rated(query: &ReportQuery) -> ApiResult<Select<conversations::Entity>> {
+    check_range(query)?;
     let mut select = conversations::Entity::find().filter(conversations::Column::RatedAt.is_not_null());
     if let Some(from) = query.from {
         select = select.filter(conversations::Column::RatedAt.gte(millis(from)));
@@ -35,6 +31,9 @@ fn rated(query: &MissedQuery) -> ApiResult<Select<conversations::Entity>> {
     }
     if let Some(group) = query.group_id {
         select = select.filter(conversations::Column::GroupId.eq(group.0));
+    }
+    if let Some(label) = query.label_id {
+        select = select.filter(conversations::Column::Id.in_subquery(labelled(label)));
     }
     Ok(select)
 }
@@ -51,7 +50,7 @@ fn entry((id, score, comment, at, assignee): Rated) -> RatingEntry {
     }
 }
 
-async fn newest(state: &AppState, query: &MissedQuery, limit: u64) -> ApiResult<Vec<RatingEntry>> {
+async fn newest(state: &AppState, query: &ReportQuery, limit: u64) -> ApiResult<Vec<RatingEntry>> {
     let rows: Vec<Rated> = rated(query)?
         .select_only()
         .columns([
@@ -72,7 +71,7 @@ async fn newest(state: &AppState, query: &MissedQuery, limit: u64) -> ApiResult<
 
 /// The report: one grouped count and the latest rows.
 #[tracing::instrument(skip_all)]
-pub async fn report(state: &AppState, query: &MissedQuery) -> ApiResult<RatingsReport> {
+pub async fn report(state: &AppState, query: &ReportQuery) -> ApiResult<RatingsReport> {
     let counts: Vec<(Option<i16>, i64)> = rated(query)?
         .select_only()
         .column(conversations::Column::Rating)
@@ -94,7 +93,7 @@ pub async fn report(state: &AppState, query: &MissedQuery) -> ApiResult<RatingsR
 }
 
 /// The ratings as CSV (RFC 4180), newest first, at most [`MAX_CSV_ROWS`].
-pub async fn csv(state: &AppState, query: &MissedQuery) -> ApiResult<String> {
+pub async fn csv(state: &AppState, query: &ReportQuery) -> ApiResult<String> {
     let mut out = String::from("conversation_id,rated_at,score,comment,assignee_id\r\n");
     for e in newest(state, query, MAX_CSV_ROWS).await? {
         let cells = [
@@ -112,7 +111,7 @@ pub async fn csv(state: &AppState, query: &MissedQuery) -> ApiResult<String> {
 
 /// A CSV field: quoted, with quotes doubled; a leading `=`, `+`, `-` or `@` is
 /// prefixed with `'` so a spreadsheet never runs a visitor's text as a formula.
-fn quoted(text: &str) -> String {
+pub(super) fn quoted(text: &str) -> String {
     let safe = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
     format!("\"{}\"", safe.replace('"', "\"\""))
 }

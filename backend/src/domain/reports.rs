@@ -3,29 +3,33 @@
 //! first, filtered by time, agent and group, as JSON pages or as CSV.
 
 use crate::clock::{from_millis, millis};
-use crate::entities::missed_episodes;
+use crate::entities::{conversation_labels, missed_episodes};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use shared::api::MissedEpisode;
-use shared::{AgentId, ConversationId, GroupId, Page};
+use shared::{AgentId, ConversationId, GroupId, LabelId, Page};
 use uuid::Uuid;
 
 /// Most rows in one CSV export.
 pub const MAX_CSV_ROWS: u64 = 10_000;
 
-/// Query of `GET /reports/missed`.
+/// The filters of the reports (`GET /reports/...`).
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-pub struct MissedQuery {
-    /// Turned red at or after this time (RFC 3339).
+pub struct ReportQuery {
+    /// From this time on (RFC 3339): when a conversation turned red, was rated, or started.
     pub from: Option<chrono::DateTime<chrono::Utc>>,
-    /// Turned red before this time (RFC 3339).
+    /// Before this time (RFC 3339).
     pub to: Option<chrono::DateTime<chrono::Utc>>,
-    /// Only those assigned to this agent then.
+    /// Only conversations assigned to this agent (then, for the missed history).
     pub agent_id: Option<AgentId>,
-    /// Only those assigned to this group then.
+    /// Only conversations assigned to this group (then, for the missed history).
     pub group_id: Option<GroupId>,
+    /// Only conversations with this label.
+    pub label_id: Option<LabelId>,
+    /// The IANA time zone days and hours are counted in (conversations report; default UTC).
+    pub tz: Option<String>,
     /// Page size (1–200, default 50).
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
@@ -56,6 +60,24 @@ impl From<Row> for MissedEpisode {
     }
 }
 
+/// The conversations with `label`, as a subquery of their ids (through the
+/// `(label_id, conversation_id)` index).
+pub fn labelled(label: LabelId) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(conversation_labels::Column::ConversationId)
+        .from(conversation_labels::Entity)
+        .and_where(conversation_labels::Column::LabelId.eq(label.0))
+        .to_owned()
+}
+
+/// Refuses a range that ends before it starts.
+pub fn check_range(query: &ReportQuery) -> ApiResult<()> {
+    match (query.from, query.to) {
+        (Some(from), Some(to)) if from >= to => Err(ApiError::invalid("from must be before to")),
+        _ => Ok(()),
+    }
+}
+
 fn parse_cursor(cursor: &str) -> ApiResult<(i64, Uuid)> {
     let bad = || ApiError::Malformed("invalid cursor".into());
     let (at, id) = cursor.split_once('_').ok_or_else(bad)?;
@@ -64,13 +86,9 @@ fn parse_cursor(cursor: &str) -> ApiResult<(i64, Uuid)> {
 
 /// One page of the missed history, newest first.
 #[tracing::instrument(skip_all)]
-pub async fn missed(state: &AppState, query: &MissedQuery, limit: u64) -> ApiResult<Page<MissedEpisode>> {
+pub async fn missed(state: &AppState, query: &ReportQuery, limit: u64) -> ApiResult<Page<MissedEpisode>> {
+    check_range(query)?;
     let mut select = missed_episodes::Entity::find();
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && from >= to
-    {
-        return Err(ApiError::invalid("from must be before to"));
-    }
     if let Some(from) = query.from {
         select = select.filter(missed_episodes::Column::MissedAt.gte(millis(from)));
     }
@@ -82,6 +100,9 @@ pub async fn missed(state: &AppState, query: &MissedQuery, limit: u64) -> ApiRes
     }
     if let Some(group) = query.group_id {
         select = select.filter(missed_episodes::Column::GroupId.eq(group.0));
+    }
+    if let Some(label) = query.label_id {
+        select = select.filter(missed_episodes::Column::ConversationId.in_subquery(labelled(label)));
     }
     if let Some(cursor) = query.cursor.as_deref() {
         let (at, id) = parse_cursor(cursor)?;
@@ -109,7 +130,7 @@ pub async fn missed(state: &AppState, query: &MissedQuery, limit: u64) -> ApiRes
 }
 
 /// The missed history as CSV (RFC 4180), at most [`MAX_CSV_ROWS`] rows, newest first.
-pub async fn missed_csv(state: &AppState, mut query: MissedQuery) -> ApiResult<String> {
+pub async fn missed_csv(state: &AppState, mut query: ReportQuery) -> ApiResult<String> {
     let mut out =
         String::from("conversation_id,waiting_since,missed_at,assignee_id,group_id,answered_at,minutes_to_answer\r\n");
     let mut written = 0;

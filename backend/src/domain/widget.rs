@@ -83,6 +83,8 @@ pub async fn insert_conversation(txn: &mut WriteTxn, contact: ContactId, now: Ti
         rating: Set(None),
         rating_comment: Set(None),
         rated_at: Set(None),
+        first_reply_at: Set(None),
+        first_response_ms: Set(None),
     }
     .insert(&**txn)
     .await?;

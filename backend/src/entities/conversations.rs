@@ -34,6 +34,10 @@ pub struct Model {
     pub rating_comment: Option<String>,
     /// When they rated it.
     pub rated_at: Option<i64>,
+    /// When an agent first answered a waiting visitor.
+    pub first_reply_at: Option<i64>,
+    /// How long the visitor had waited for that first answer, in milliseconds.
+    pub first_response_ms: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

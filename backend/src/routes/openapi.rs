@@ -63,6 +63,7 @@ impl Modify for Security {
         routing::list, routing::replace,
         business_hours::show, business_hours::replace,
         reports::missed, reports::missed_csv, reports::ratings, reports::ratings_csv,
+        reports::conversations, reports::conversations_csv, reports::agents_csv,
         keys::list, keys::create, keys::revoke,
         webhooks::list, webhooks::create, webhooks::get_one, webhooks::update, webhooks::remove,
         webhooks::deliveries, webhooks::send_test, webhooks::redeliver, events::list,

@@ -36,6 +36,7 @@ mod permissions;
 mod ratings;
 mod realtime;
 mod receiver;
+mod reports;
 mod retention;
 mod s3;
 mod saved_replies;
