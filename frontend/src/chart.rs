@@ -19,12 +19,14 @@ pub fn stacked_bars(bars: &[Bar], width: u32, height: u32) -> Option<String> {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let top = bars.iter().map(|b| b.values.iter().sum::<u32>()).max().unwrap_or(0).max(1);
-        let days = bars.len().max(1) as u32;
+        // Plotters gives an integer range one segment per value, ends included:
+        // n bars need 0..n-1 (a lone bar keeps 0..1, as 0..0 has no width).
+        let last = (bars.len() as u32).saturating_sub(1).max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(28)
             .y_label_area_size(36)
-            .build_cartesian_2d((0u32..days).into_segmented(), 0u32..top + top.div_ceil(5))
+            .build_cartesian_2d((0u32..last).into_segmented(), 0u32..top + top.div_ceil(5))
             .ok()?;
         chart
             .configure_mesh()
@@ -33,7 +35,7 @@ pub fn stacked_bars(bars: &[Bar], width: u32, height: u32) -> Option<String> {
             .bold_line_style(RGBColor(225, 222, 235))
             .axis_style(RGBColor(160, 156, 176))
             .label_style(("sans-serif", 12).into_font().color(&RGBColor(110, 106, 126)))
-            .x_labels(bars.len().min(14))
+            .x_labels(bars.len().clamp(1, 14))
             .x_label_formatter(&|x| match x {
                 SegmentValue::CenterOf(i) => bars.get(*i as usize).map(|b| b.label.clone()).unwrap_or_default(),
                 _ => String::new(),
@@ -76,5 +78,13 @@ mod tests {
         assert!(svg.contains("1 Dec") && svg.contains("3 Dec"));
         // The filled bars: four non-empty stacks, each a <rect> in the inbox's colours.
         assert!(svg.matches("#6D4AFF").count() + svg.matches("#6d4aff").count() >= 2, "{svg}");
+    }
+
+    #[test]
+    fn no_bars_draw_empty_axes() {
+        // Plotters overflows computing zero labels (in the browser, without overflow checks, it never
+        // returns): an empty chart asks for one.
+        let svg = stacked_bars(&[], 600, 240).expect("an SVG");
+        assert!(svg.starts_with("<svg"), "{svg}");
     }
 }

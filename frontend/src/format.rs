@@ -40,3 +40,28 @@ pub fn initials(name: &str) -> String {
 pub fn hue(seed: &str) -> u32 {
     seed.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 360
 }
+
+/// A duration as people read it: "45 s", "3.5 min", "2.0 h", "1.5 d".
+pub fn duration(seconds: u64) -> String {
+    let s = seconds as f64;
+    match seconds {
+        0..60 => format!("{seconds} s"),
+        60..3_600 => format!("{:.1} min", s / 60.0),
+        3_600..86_400 => format!("{:.1} h", s / 3_600.0),
+        _ => format!("{:.1} d", s / 86_400.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+
+    #[test]
+    fn durations_read_in_their_unit() {
+        assert_eq!(duration(0), "0 s");
+        assert_eq!(duration(59), "59 s");
+        assert_eq!(duration(90), "1.5 min");
+        assert_eq!(duration(7_200), "2.0 h");
+        assert_eq!(duration(129_600), "1.5 d");
+    }
+}

@@ -3,7 +3,7 @@
 use super::{ApiResult, Authed, Failure, failure_of};
 use gloo_net::http::Request;
 use shared::Page;
-use shared::api::{MissedEpisode, RatingsReport};
+use shared::api::{ConversationsReport, MissedEpisode, RatingsReport};
 
 impl Authed {
     /// A page of the missed history for `query` (from, to, cursor, limit).
@@ -26,7 +26,22 @@ impl Authed {
         self.csv("/api/v1/reports/ratings.csv", query).await
     }
 
-    async fn csv(&self, path: &str, query: &[(&str, String)]) -> ApiResult<String> {
+    /// The conversations that started in a range: per day, per hour, response and resolution times, replies.
+    pub async fn conversations_report(&self, query: &[(&str, String)]) -> ApiResult<ConversationsReport> {
+        self.get("/api/v1/reports/conversations", query).await
+    }
+
+    /// The conversations of the range as CSV text (one row each).
+    pub async fn conversations_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
+        self.csv("/api/v1/reports/conversations.csv", query).await
+    }
+
+    /// Replies by agent as CSV text.
+    pub async fn agents_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
+        self.csv("/api/v1/reports/agents.csv", query).await
+    }
+
+    pub(crate) async fn csv(&self, path: &str, query: &[(&str, String)]) -> ApiResult<String> {
         let response =
             self.send(|| Request::get(path).query(query.iter().map(|(k, v)| (*k, v.as_str()))), None).await?;
         if !response.ok() {

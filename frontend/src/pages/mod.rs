@@ -3,6 +3,7 @@
 pub mod blocked_settings;
 pub mod contacts;
 pub mod conversations;
+pub mod conversations_report;
 pub mod hours_settings;
 pub mod labels_settings;
 pub mod login;

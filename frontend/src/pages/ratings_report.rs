@@ -2,7 +2,7 @@
 //! page's range of days — how many, the average, how many of each score on a
 //! chart — with the latest ratings and their comments, and CSV export.
 
-use super::reports::{download, range_query};
+use super::reports::{Filters, download};
 use crate::api::Authed;
 use crate::chart::{Bar, stacked_bars};
 use crate::format;
@@ -15,20 +15,20 @@ fn stars(score: u8) -> String {
     (1..=5).map(|i| if i <= score { '★' } else { '☆' }).collect()
 }
 
-/// The ratings section of the reports page, over `from`–`to` (local days).
+/// The ratings section of the reports page, for its filters.
 #[component]
-pub fn RatingsSection(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
+pub fn RatingsSection(filters: Filters) -> impl IntoView {
     let api = expect_context::<Authed>();
     let store = expect_context::<Store>();
     let i18n = use_i18n();
     let error = RwSignal::new(None::<String>);
     let report = LocalResource::new(move || {
-        let query = range_query(&from.get(), &to.get());
+        let query = filters.query();
         async move { api.ratings_report(&query).await.map_err(|f| error.set(Some(f.message))).ok() }
     });
     let export = move |_| {
-        let query = range_query(&from.get_untracked(), &to.get_untracked());
-        let name = format!("ratings-{}-{}.csv", from.get_untracked(), to.get_untracked());
+        let query = untrack(|| filters.query());
+        let name = filters.file_name("ratings");
         leptos::task::spawn_local(async move {
             match api.ratings_csv(&query).await {
                 Ok(csv) => drop(download(&csv, &name)),

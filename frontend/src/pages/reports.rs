@@ -1,7 +1,8 @@
-//! Reports (admins): the missed conversations over a range of days — how many
-//! turned red, how many were answered afterwards and how fast, per day on a
-//! chart — with each one listed and the whole exported as CSV; and the ratings
-//! (`ratings_report`).
+//! Reports (admins), over a range of days and filtered by agent, group and
+//! label: the conversations (`conversations_report`); the missed ones — how
+//! many turned red, how many were answered afterwards and how fast, per day on
+//! a chart — with each one listed and the whole exported as CSV; and the
+//! ratings (`ratings_report`).
 
 use crate::api::Authed;
 use crate::chart::{Bar, stacked_bars};
@@ -21,8 +22,47 @@ fn midnight(day: NaiveDate) -> Option<DateTime<Utc>> {
     Local.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.with_timezone(&Utc))
 }
 
+/// The page's filters, shared by its sections.
+#[derive(Clone, Copy)]
+pub struct Filters {
+    /// First and last local day, `YYYY-MM-DD`.
+    pub from: RwSignal<String>,
+    pub to: RwSignal<String>,
+    /// An agent, group or label id, or empty for all.
+    pub agent: RwSignal<String>,
+    pub group: RwSignal<String>,
+    pub label: RwSignal<String>,
+}
+
+impl Filters {
+    /// The reports' query for the filters (tracked): the range, the ids chosen
+    /// and the browser's time zone.
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = range_query(&self.from.get(), &self.to.get());
+        for (key, id) in [("agent_id", self.agent), ("group_id", self.group), ("label_id", self.label)] {
+            let id = id.get();
+            if !id.is_empty() {
+                query.push((key, id));
+            }
+        }
+        query.extend(time_zone().map(|tz| ("tz", tz)));
+        query
+    }
+
+    /// A download's file name: `what` and the range.
+    pub fn file_name(&self, what: &str) -> String {
+        format!("{what}-{}-{}.csv", self.from.get_untracked(), self.to.get_untracked())
+    }
+}
+
+/// The browser's IANA time zone, which the report counts days and hours in.
+fn time_zone() -> Option<String> {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into()).ok()?.as_string()
+}
+
 /// `from` and `to` (the day after the last one) for a range of local days.
-pub(crate) fn range_query(from: &str, to: &str) -> Vec<(&'static str, String)> {
+fn range_query(from: &str, to: &str) -> Vec<(&'static str, String)> {
     let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
     let mut query = Vec::new();
     if let Some(start) = parse(from).and_then(midnight) {
@@ -81,11 +121,17 @@ pub fn Reports() -> impl IntoView {
     let store = expect_context::<Store>();
     let i18n = use_i18n();
     let today = Local::now().date_naive();
-    let from = RwSignal::new((today - Duration::days(6)).format("%Y-%m-%d").to_string());
-    let to = RwSignal::new(today.format("%Y-%m-%d").to_string());
+    let filters = Filters {
+        from: RwSignal::new((today - Duration::days(6)).format("%Y-%m-%d").to_string()),
+        to: RwSignal::new(today.format("%Y-%m-%d").to_string()),
+        agent: RwSignal::new(String::new()),
+        group: RwSignal::new(String::new()),
+        label: RwSignal::new(String::new()),
+    };
+    let Filters { from, to, agent, group, label } = filters;
     let error = RwSignal::new(None::<String>);
     let rows = LocalResource::new(move || {
-        let query = range_query(&from.get(), &to.get());
+        let query = filters.query();
         async move {
             let mut all = Vec::new();
             let mut cursor = None;
@@ -111,8 +157,8 @@ pub fn Reports() -> impl IntoView {
         }
     });
     let export = move |_| {
-        let query = range_query(&from.get_untracked(), &to.get_untracked());
-        let name = format!("missed-{}-{}.csv", from.get_untracked(), to.get_untracked());
+        let query = untrack(|| filters.query());
+        let name = filters.file_name("missed");
         leptos::task::spawn_local(async move {
             match api.missed_csv(&query).await {
                 Ok(csv) => drop(download(&csv, &name)),
@@ -132,11 +178,32 @@ pub fn Reports() -> impl IntoView {
                 <h1>{t!(i18n, reports.title)}</h1>
                 <label class="field-inline">{t!(i18n, reports.from)}<input id="report-from" type="date" bind:value=from/></label>
                 <label class="field-inline">{t!(i18n, reports.to)}<input id="report-to" type="date" bind:value=to/></label>
-                <button id="report-csv" class="secondary" on:click=export>{t!(i18n, reports.export_csv)}</button>
+                <label class="field-inline">{t!(i18n, reports.agent)}
+                    <select id="report-agent" bind:value=agent>
+                        <option value="">{t!(i18n, reports.everyone)}</option>
+                        {move || store.agents.get().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field-inline">{t!(i18n, reports.group)}
+                    <select id="report-group" bind:value=group>
+                        <option value="">{t!(i18n, reports.all_groups)}</option>
+                        {move || store.groups.get().into_iter().map(|g| view! { <option value=g.id.to_string()>{g.name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field-inline">{t!(i18n, reports.label)}
+                    <select id="report-label" bind:value=label>
+                        <option value="">{t!(i18n, reports.any_label)}</option>
+                        {move || store.labels.get().into_iter().map(|l| view! { <option value=l.id.to_string()>{l.name}</option> }).collect_view()}
+                    </select>
+                </label>
             </header>
             <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            <super::conversations_report::ConversationsSection filters=filters/>
             <section class="settings-section" id="report-missed">
-                <h2>{t!(i18n, reports.missed)}</h2>
+                <div class="section-head">
+                    <h2>{t!(i18n, reports.missed)}</h2>
+                    <button id="report-csv" class="secondary" on:click=export>{t!(i18n, reports.export_csv)}</button>
+                </div>
                 <p class="muted">{t!(i18n, reports.missed_help)}</p>
                 {move || rows.get().map(|rows| {
                     let (missed, answered, never, median) = figures(&rows);
@@ -176,7 +243,7 @@ pub fn Reports() -> impl IntoView {
                     }
                 })}
             </section>
-            <super::ratings_report::RatingsSection from=from to=to/>
+            <super::ratings_report::RatingsSection filters=filters/>
         </div>
     }
 }
