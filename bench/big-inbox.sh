@@ -61,10 +61,10 @@ def run(label, paths):
     for i in range(n):
         ms, page = call("GET", paths[i % len(paths)], token=token)
         times.append(ms)
-        hits += len(page["items"])
+        hits += len(page["items"]) if "items" in page else page.get("conversations", 0)
     times.sort()
     p = lambda q: times[min(len(times) - 1, int(q * len(times)))]
-    print(f"natter-{kind:<6} big inbox {label:<28} p50 {p(0.5):7.2f}  p99 {p(0.99):7.2f} ms  ({hits / n:.0f} items a page)")
+    print(f"natter-{kind:<6} big inbox {label:<28} p50 {p(0.5):7.2f}  p99 {p(0.99):7.2f} ms  ({hits / n:.0f} items)")
 _, first = call("GET", "/api/v1/conversations?filter=all&limit=50", token=token)
 run("list, first page", ["/api/v1/conversations?filter=all&limit=50"])
 run("list, a later page", [f"/api/v1/conversations?filter=all&limit=50&cursor={first['next_cursor']}"])
@@ -74,6 +74,12 @@ run("search, two words", [f"/api/v1/conversations?filter=all&limit=50&q={w}"
                           for w in ["late%20package", "factura%20pedido", "cafe%20uber"]])
 run("search, nothing found", ["/api/v1/conversations?filter=all&limit=50&q=zzzz"])
 run("contacts search", ["/api/v1/contacts?limit=50&q=visitor4242", "/api/v1/contacts?limit=50&q=example"])
+# Reports over the whole seeded span (every conversation and reply), and over a week.
+run("report, conversations, 30 d", ["/api/v1/reports/conversations?tz=Europe/Madrid"])
+week = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 7 * 86400))
+run("report, conversations, 7 d", [f"/api/v1/reports/conversations?tz=Europe/Madrid&from={week}"])
+run("report, missed, 30 d", ["/api/v1/reports/missed?limit=200"])
+run("report, ratings, 30 d", ["/api/v1/reports/ratings"])
 EOF
     cleanup
 }
