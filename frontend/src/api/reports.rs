@@ -11,19 +11,9 @@ impl Authed {
         self.get("/api/v1/reports/missed", query).await
     }
 
-    /// The missed history as CSV text.
-    pub async fn missed_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
-        self.csv("/api/v1/reports/missed.csv", query).await
-    }
-
     /// The ratings in a range: figures and the latest.
     pub async fn ratings_report(&self, query: &[(&str, String)]) -> ApiResult<RatingsReport> {
         self.get("/api/v1/reports/ratings", query).await
-    }
-
-    /// The ratings as CSV text.
-    pub async fn ratings_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
-        self.csv("/api/v1/reports/ratings.csv", query).await
     }
 
     /// The conversations that started in a range: per day, per hour, response and resolution times, replies.
@@ -31,17 +21,8 @@ impl Authed {
         self.get("/api/v1/reports/conversations", query).await
     }
 
-    /// The conversations of the range as CSV text (one row each).
-    pub async fn conversations_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
-        self.csv("/api/v1/reports/conversations.csv", query).await
-    }
-
-    /// Replies by agent as CSV text.
-    pub async fn agents_csv(&self, query: &[(&str, String)]) -> ApiResult<String> {
-        self.csv("/api/v1/reports/agents.csv", query).await
-    }
-
-    pub(crate) async fn csv(&self, path: &str, query: &[(&str, String)]) -> ApiResult<String> {
+    /// A report as CSV text (`path` ends in `.csv`).
+    pub async fn csv(&self, path: &str, query: &[(&str, String)]) -> ApiResult<String> {
         let response =
             self.send(|| Request::get(path).query(query.iter().map(|(k, v)| (*k, v.as_str()))), None).await?;
         if !response.ok() {

@@ -3,7 +3,7 @@
 //! first answer and how long until closed (median, 90th percentile, spread) —
 //! and the replies each agent sent, each chart with its table, and CSV export.
 
-use super::reports::{Filters, download};
+use super::reports::Filters;
 use crate::api::Authed;
 use crate::chart::{Bar, stacked_bars};
 use crate::format;
@@ -77,27 +77,12 @@ pub fn ConversationsSection(filters: Filters) -> impl IntoView {
         let query = filters.query();
         async move { api.conversations_report(&query).await.map_err(|f| error.set(Some(f.message))).ok() }
     });
-    let export = move |what: &'static str| {
-        let query = untrack(|| filters.query());
-        let name = filters.file_name(what);
-        leptos::task::spawn_local(async move {
-            let csv = if what == "conversations" {
-                api.conversations_csv(&query).await
-            } else {
-                api.agents_csv(&query).await
-            };
-            match csv {
-                Ok(csv) => drop(download(&csv, &name)),
-                Err(f) => error.set(Some(f.message)),
-            }
-        });
-    };
     let agent_name = move |id| store.agent_name(id).unwrap_or_else(|| t_string!(i18n, reports.former_agent).to_owned());
     view! {
         <section class="settings-section" id="report-conversations">
             <div class="section-head">
                 <h2>{t!(i18n, reports.conversations)}</h2>
-                <button id="conversations-csv" class="secondary" on:click=move |_| export("conversations")>{t!(i18n, reports.export_csv)}</button>
+                <button id="conversations-csv" class="secondary" on:click=move |_| filters.export(api, "/api/v1/reports/conversations.csv", "conversations", error)>{t!(i18n, reports.export_csv)}</button>
             </div>
             <p class="muted">{t!(i18n, reports.conversations_help)}</p>
             <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
@@ -149,7 +134,7 @@ pub fn ConversationsSection(filters: Filters) -> impl IntoView {
 
                     <div class="section-head">
                         <h3>{t!(i18n, reports.by_agent)}</h3>
-                        <button id="agents-csv" class="secondary" on:click=move |_| export("replies-by-agent")>{t!(i18n, reports.export_csv)}</button>
+                        <button id="agents-csv" class="secondary" on:click=move |_| filters.export(api, "/api/v1/reports/agents.csv", "replies-by-agent", error)>{t!(i18n, reports.export_csv)}</button>
                     </div>
                     <div class="chart" id="agents-chart" role="img" aria-label=move || t_string!(i18n, reports.by_agent)
                         inner_html=stacked_bars(&agent_bars, 900, 220).unwrap_or_default()></div>

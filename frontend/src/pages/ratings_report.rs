@@ -2,7 +2,7 @@
 //! page's range of days — how many, the average, how many of each score on a
 //! chart — with the latest ratings and their comments, and CSV export.
 
-use super::reports::{Filters, download};
+use super::reports::Filters;
 use crate::api::Authed;
 use crate::chart::{Bar, stacked_bars};
 use crate::format;
@@ -26,16 +26,7 @@ pub fn RatingsSection(filters: Filters) -> impl IntoView {
         let query = filters.query();
         async move { api.ratings_report(&query).await.map_err(|f| error.set(Some(f.message))).ok() }
     });
-    let export = move |_| {
-        let query = untrack(|| filters.query());
-        let name = filters.file_name("ratings");
-        leptos::task::spawn_local(async move {
-            match api.ratings_csv(&query).await {
-                Ok(csv) => drop(download(&csv, &name)),
-                Err(f) => error.set(Some(f.message)),
-            }
-        });
-    };
+    let export = move |_| filters.export(api, "/api/v1/reports/ratings.csv", "ratings", error);
     view! {
         <section class="settings-section" id="report-ratings">
             <div class="section-head">

@@ -49,9 +49,32 @@ impl Filters {
         query
     }
 
-    /// A download's file name: `what` and the range.
-    pub fn file_name(&self, what: &str) -> String {
-        format!("{what}-{}-{}.csv", self.from.get_untracked(), self.to.get_untracked())
+    /// Downloads the CSV report at `path` for the filters as
+    /// `<what>-<from>-<to>.csv`; a failure shows in `error`.
+    pub fn export(&self, api: Authed, path: &'static str, what: &str, error: RwSignal<Option<String>>) {
+        let query = untrack(|| self.query());
+        let name = format!("{what}-{}-{}.csv", self.from.get_untracked(), self.to.get_untracked());
+        leptos::task::spawn_local(async move {
+            match api.csv(path, &query).await {
+                Ok(csv) => drop(download(&csv, &name)),
+                Err(f) => error.set(Some(f.message)),
+            }
+        });
+    }
+}
+
+/// A filter's list: `all` (no filter) first, then each `(id, name)` of `options`.
+fn filter_select(
+    id: &'static str,
+    value: RwSignal<String>,
+    all: impl IntoView + 'static,
+    options: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <select id=id bind:value=value>
+            <option value="">{all}</option>
+            {move || options().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+        </select>
     }
 }
 
@@ -156,16 +179,7 @@ pub fn Reports() -> impl IntoView {
             all
         }
     });
-    let export = move |_| {
-        let query = untrack(|| filters.query());
-        let name = filters.file_name("missed");
-        leptos::task::spawn_local(async move {
-            match api.missed_csv(&query).await {
-                Ok(csv) => drop(download(&csv, &name)),
-                Err(f) => error.set(Some(f.message)),
-            }
-        });
-    };
+    let export = move |_| filters.export(api, "/api/v1/reports/missed.csv", "missed", error);
     let who = move |e: &MissedEpisode| {
         e.assignee_id
             .and_then(|a| store.agent_name(a))
@@ -179,22 +193,16 @@ pub fn Reports() -> impl IntoView {
                 <label class="field-inline">{t!(i18n, reports.from)}<input id="report-from" type="date" bind:value=from/></label>
                 <label class="field-inline">{t!(i18n, reports.to)}<input id="report-to" type="date" bind:value=to/></label>
                 <label class="field-inline">{t!(i18n, reports.agent)}
-                    <select id="report-agent" bind:value=agent>
-                        <option value="">{t!(i18n, reports.everyone)}</option>
-                        {move || store.agents.get().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
-                    </select>
+                    {filter_select("report-agent", agent, t!(i18n, reports.everyone),
+                        move || store.agents.get().into_iter().map(|a| (a.id.to_string(), a.name)).collect())}
                 </label>
                 <label class="field-inline">{t!(i18n, reports.group)}
-                    <select id="report-group" bind:value=group>
-                        <option value="">{t!(i18n, reports.all_groups)}</option>
-                        {move || store.groups.get().into_iter().map(|g| view! { <option value=g.id.to_string()>{g.name}</option> }).collect_view()}
-                    </select>
+                    {filter_select("report-group", group, t!(i18n, reports.all_groups),
+                        move || store.groups.get().into_iter().map(|g| (g.id.to_string(), g.name)).collect())}
                 </label>
                 <label class="field-inline">{t!(i18n, reports.label)}
-                    <select id="report-label" bind:value=label>
-                        <option value="">{t!(i18n, reports.any_label)}</option>
-                        {move || store.labels.get().into_iter().map(|l| view! { <option value=l.id.to_string()>{l.name}</option> }).collect_view()}
-                    </select>
+                    {filter_select("report-label", label, t!(i18n, reports.any_label),
+                        move || store.labels.get().into_iter().map(|l| (l.id.to_string(), l.name)).collect())}
                 </label>
             </header>
             <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
