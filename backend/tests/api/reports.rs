@@ -12,7 +12,10 @@ use shared::api::*;
 use shared::{ConversationId, ErrorCode, Page};
 use std::collections::BTreeMap;
 
-on_both_databases!(the_conversations_report_counts_times_and_replies);
+on_both_databases!(
+    the_conversations_report_counts_times_and_replies,
+    the_migration_fills_first_responses_from_the_messages
+);
 
 const ZONE: chrono_tz::Tz = chrono_tz::Asia::Kolkata;
 
@@ -162,4 +165,35 @@ async fn the_conversations_report_counts_times_and_replies(app: TestApp) {
     app.get(&format!("/api/v1/reports/conversations.csv?{long}"), &admin).await.error(422, ErrorCode::ValidationFailed);
     app.get("/api/v1/reports/conversations?from=monday", &admin).await.error(400, ErrorCode::MalformedRequest);
     app.get("/api/v1/reports/conversations?label_id=7", &admin).await.error(400, ErrorCode::MalformedRequest);
+}
+
+/// Conversations stored before the write path kept their first responses get
+/// them from their messages: the migration, run again, gives the same report.
+async fn the_migration_fills_first_responses_from_the_messages(app: TestApp) {
+    use migrations::{Migrator, MigratorTrait};
+    let admin = app.admin_token().to_owned();
+    let answered = app.visitor_says(&app.new_visitor().await, "Is it in stock?").await;
+    app.agent_says(&admin, answered, PostKind::Comment, "Checking the warehouse").await;
+    app.clock.advance(Duration::seconds(45));
+    app.agent_says(&admin, answered, PostKind::Reply, "Yes, two left.").await;
+    app.clock.advance(Duration::seconds(100));
+    app.visitor_says(&app.new_visitor().await, "Hello?").await;
+    let written = report(&app, &admin, "").await;
+    assert_eq!((written.conversations, written.answered, written.first_response.median_seconds), (2, 1, Some(45)));
+
+    // Undo the migration and any after it (the columns go), and apply them again (they are filled
+    // from the messages).
+    let db = app.state.db.migration_conn();
+    let applied = Migrator::get_applied_migrations(db).await.expect("the applied migrations");
+    let at = applied.iter().position(|m| m.name() == "m20261207_000150_add_first_response").expect("applied");
+    Migrator::down(db, Some(u32::try_from(applied.len() - at).unwrap_or(1))).await.expect("undone");
+    Migrator::up(db, None).await.expect("applied again");
+    let filled = report(&app, &admin, "").await;
+    assert_eq!(filled.first_response, written.first_response);
+    assert_eq!((filled.conversations, filled.answered), (2, 1));
+    let csv = app.get("/api/v1/reports/conversations.csv", &admin).await;
+    let text = String::from_utf8_lossy(&csv.bytes).to_string();
+    let row: Vec<&str> =
+        text.lines().find(|l| l.starts_with(&answered.to_string())).expect("its row").split(',').collect();
+    assert_eq!(row[3], "45", "{text}");
 }
