@@ -1,8 +1,10 @@
-//! Report charts, drawn by plotters into an SVG string: bars per day.
+//! Report charts, drawn by plotters into an SVG string: stacked bars (per day,
+//! per hour, per bucket, per agent).
 
 use plotters::prelude::*;
 
-/// One day's bar: its label and the stacked values (bottom first).
+/// One bar: its label and the stacked values (bottom first).
+#[derive(Clone, Default)]
 pub struct Bar {
     pub label: String,
     pub values: [u32; 2],
@@ -11,16 +13,25 @@ pub struct Bar {
 /// The inbox's colours for the two stacks.
 const COLOURS: [RGBColor; 2] = [RGBColor(109, 74, 255), RGBColor(229, 72, 77)];
 
-/// Stacked bars per day, `width`×`height` pixels, with readable axes; `None` if
+/// Stacked bars, `width`×`height` pixels, with readable axes; `None` if
 /// plotters could not lay it out.
 pub fn stacked_bars(bars: &[Bar], width: u32, height: u32) -> Option<String> {
+    // A lone bar stands in the middle of three slots rather than filling half the width.
+    let padded;
+    let bars = match bars {
+        [only] => {
+            padded = [Bar::default(), only.clone(), Bar::default()];
+            &padded[..]
+        }
+        _ => bars,
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let top = bars.iter().map(|b| b.values.iter().sum::<u32>()).max().unwrap_or(0).max(1);
         // Plotters gives an integer range one segment per value, ends included:
-        // n bars need 0..n-1 (a lone bar keeps 0..1, as 0..0 has no width).
+        // n bars need 0..n-1 (none keep 0..1, as 0..0 has no width).
         let last = (bars.len() as u32).saturating_sub(1).max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
@@ -78,6 +89,20 @@ mod tests {
         assert!(svg.contains("1 Dec") && svg.contains("3 Dec"));
         // The filled bars: four non-empty stacks, each a <rect> in the inbox's colours.
         assert!(svg.matches("#6D4AFF").count() + svg.matches("#6d4aff").count() >= 2, "{svg}");
+    }
+
+    #[test]
+    fn a_lone_bar_stands_in_the_middle() {
+        let svg = stacked_bars(&[Bar { label: "Ana".into(), values: [3, 0] }], 600, 240).expect("an SVG");
+        assert!(svg.contains("Ana"), "{svg}");
+        // Its rectangle starts a third of the way along the plot, not at its left edge.
+        let rect = svg
+            .split("<rect")
+            .find(|r| r.to_lowercase().contains("#6d4aff") && !r.contains("height=\"0\""))
+            .expect("the bar");
+        let x: f64 =
+            rect.split("x=\"").nth(1).and_then(|r| r.split('"').next()).and_then(|x| x.parse().ok()).expect("x");
+        assert!(x > 200.0 && x < 300.0, "{rect}");
     }
 
     #[test]
