@@ -16,7 +16,7 @@ use uuid::Uuid;
 /// Most ratings the report lists.
 const LATEST: u64 = 100;
 
-/// Rated conversations matching the filters (time, the agent or group who had them).
+/// Rated conversations matching the filters (time, the agent or group who had them, a label).
 fn rated(query: &ReportQuery) -> ApiResult<Select<conversations::Entity>> {
     check_range(query)?;
     let mut select = conversations::Entity::find().filter(conversations::Column::RatedAt.is_not_null());
