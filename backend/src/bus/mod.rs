@@ -88,6 +88,26 @@ impl Wiring {
     }
 }
 
+/// Waits until an event that `matters` is committed (or the listener fell
+/// behind and may have missed one), then takes every event already queued
+/// behind it: a worker that re-reads the log when woken wakes once per burst,
+/// not once per event. Never returns once the bus is gone.
+pub async fn burst(events: &mut broadcast::Receiver<Arc<StoredEvent>>, matters: impl Fn(&StoredEvent) -> bool) {
+    loop {
+        match events.recv().await {
+            Ok(event) if !matters(&event) => continue,
+            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => break,
+            Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
+        }
+    }
+    loop {
+        match events.try_recv() {
+            Ok(_) | Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+            Err(_) => return,
+        }
+    }
+}
+
 impl Bus {
     /// Committed events from now on, in sequence order.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {
@@ -263,5 +283,39 @@ impl WireEvent {
             agents_only: self.agents_only,
         };
         StoredEvent::from_parts(self.seq, scope, &self.payload, crate::clock::from_millis(self.created_at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt;
+    use shared::events::Event;
+
+    fn event(seq: i64) -> Arc<StoredEvent> {
+        let event = Event::ContactDeleted { contact_id: shared::ContactId(Uuid::nil()) };
+        Arc::new(StoredEvent::new(seq, EventScope::default(), event, chrono::Utc::now()).expect("event"))
+    }
+
+    #[test]
+    fn a_burst_wakes_once_for_what_matters_and_takes_the_rest() {
+        let (tx, mut rx) = broadcast::channel(16);
+        for seq in 1..=2 {
+            tx.send(event(seq)).expect("sent");
+        }
+        // Only events that don't matter: still waiting, and they are gone.
+        assert!(burst(&mut rx, |e| e.seq == 3).now_or_never().is_none());
+        assert!(matches!(rx.try_recv(), Err(broadcast::error::TryRecvError::Empty)));
+        for seq in 3..=6 {
+            tx.send(event(seq)).expect("sent");
+        }
+        // One that matters: it returns, having taken everything queued behind it.
+        assert!(burst(&mut rx, |e| e.seq == 3).now_or_never().is_some());
+        assert!(matches!(rx.try_recv(), Err(broadcast::error::TryRecvError::Empty)));
+        // A listener that fell behind may have missed one that mattered: it wakes.
+        for seq in 7..=30 {
+            tx.send(event(seq)).expect("sent");
+        }
+        assert!(burst(&mut rx, |_| false).now_or_never().is_some());
     }
 }

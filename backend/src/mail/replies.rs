@@ -43,7 +43,7 @@ pub fn spawn(state: AppState) {
             };
             let renew = state.now() + LEASE / 2;
             tokio::select! {
-                _ = bus.recv() => {}
+                () = crate::bus::burst(&mut bus, |event| emailed_reply(event).is_some()) => {}
                 () = state.clock.sleep_until(next.min(renew)) => {}
                 _ = stopping.changed() => {}
             }
@@ -56,8 +56,10 @@ pub fn spawn(state: AppState) {
 
 async fn step(state: &AppState, owner: &str) -> ApiResult<Timestamp> {
     let now = state.now();
-    let Some(cursor) = lease(state, owner, now).await? else { return Ok(now + LEASE) };
-    schedule(state, owner, cursor).await?;
+    let Some(mut cursor) = lease(state, owner, now).await? else { return Ok(now + LEASE) };
+    while let Some(moved) = schedule(state, owner, cursor).await? {
+        cursor = moved;
+    }
     send_due(state, now).await?;
     let next: Option<Option<i64>> = email_threads::Entity::find()
         .select_only()
@@ -94,29 +96,38 @@ async fn lease(state: &AppState, owner: &str, now: Timestamp) -> ApiResult<Optio
     Ok(mail_cursor::Entity::find_by_id(1).one(state.db.conn()).await?.map(|c| c.cursor_seq))
 }
 
-/// Reads the log after the cursor: each reply to a contact with an email makes
-/// its conversation's thread due (unless it already is), and the cursor moves, in one transaction.
-async fn schedule(state: &AppState, owner: &str, cursor: i64) -> ApiResult<()> {
+/// The conversation of an agent's reply to a contact with an email, and the reply's sequence.
+fn emailed_reply(event: &StoredEvent) -> Option<(&shared::api::Conversation, i64)> {
+    let Event::MessageCreated { message, conversation: Some(conversation) } = &event.event else { return None };
+    (message.kind == MessageKind::Reply && conversation.contact_email.is_some()).then_some((conversation, message.seq))
+}
+
+/// Reads a page of the log after the cursor: each reply to a contact with an
+/// email makes its conversation's thread due (unless it already is), and the
+/// cursor moves, in one transaction. Returns the new cursor when the page was
+/// full (more may follow).
+async fn schedule(state: &AppState, owner: &str, cursor: i64) -> ApiResult<Option<i64>> {
+    const PAGE: usize = 500;
     let rows = events::Entity::find()
         .filter(events::Column::Seq.gt(cursor))
         .order_by_asc(events::Column::Seq)
-        .limit(500)
+        .limit(PAGE as u64)
         .all(state.db.conn())
         .await?;
-    let Some(last) = rows.last().map(|r| r.seq) else { return Ok(()) };
+    let Some(last) = rows.last().map(|r| r.seq) else { return Ok(None) };
+    let full = rows.len() == PAGE;
     let delay = chrono::Duration::seconds(i64::try_from(state.settings.email_delay_secs).unwrap_or(120));
+    let replies: Vec<StoredEvent> =
+        rows.into_iter().filter_map(StoredEvent::from_row).filter(|e| emailed_reply(e).is_some()).collect();
     let txn = state.db.write().await?;
-    for event in rows.into_iter().filter_map(StoredEvent::from_row) {
-        let Event::MessageCreated { message, conversation: Some(conversation) } = &event.event else { continue };
-        if message.kind != MessageKind::Reply || conversation.contact_email.is_none() {
-            continue;
-        }
+    for event in &replies {
+        let Some((conversation, seq)) = emailed_reply(event) else { continue };
         let thread = email_threads::ActiveModel {
             conversation_id: Set(conversation.id.0),
             contact_id: Set(conversation.contact_id.0),
             token: Set(Uuid::new_v4().simple().to_string()),
             due_at: Set(Some(millis(event.created_at + delay))),
-            last_emailed_seq: Set(message.seq - 1),
+            last_emailed_seq: Set(seq - 1),
             created_at: Set(millis(event.created_at)),
         };
         email_threads::Entity::insert(thread)
@@ -137,10 +148,11 @@ async fn schedule(state: &AppState, owner: &str, cursor: i64) -> ApiResult<()> {
         .filter(mail_cursor::Column::LeaseOwner.eq(owner))
         .exec(&*txn)
         .await?;
-    if moved.rows_affected == 1 {
-        txn.commit().await?;
+    if moved.rows_affected != 1 {
+        return Ok(None);
     }
-    Ok(())
+    txn.commit().await?;
+    Ok(full.then_some(last))
 }
 
 async fn send_due(state: &AppState, now: Timestamp) -> ApiResult<()> {

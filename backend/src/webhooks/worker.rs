@@ -20,7 +20,6 @@ pub fn spawn(state: AppState) {
     tokio::spawn(async move {
         let owner = Arc::<str>::from(Uuid::new_v4().to_string());
         let mut running: HashMap<Uuid, JoinHandle<()>> = HashMap::new();
-        let mut bus = state.bus.subscribe();
         let mut wake = state.webhook_wake.subscribe();
         let mut stopping = state.shutdown.clone();
         loop {
@@ -29,8 +28,9 @@ pub fn spawn(state: AppState) {
                 tracing::warn!(error = %e, "webhook supervisor");
             }
             let renew = state.now() + LEASE / 2;
+            // New endpoints are announced by the wake signal of the node that
+            // stored them; the renewal takes over those of a node that died.
             tokio::select! {
-                _ = bus.recv() => {}
                 _ = wake.changed() => {}
                 () = state.clock.sleep_until(renew) => {}
                 _ = stopping.changed() => {}
@@ -90,7 +90,7 @@ async fn serve(state: AppState, owner: Arc<str>, id: Uuid) {
             }
         };
         tokio::select! {
-            _ = bus.recv() => {}
+            () = crate::bus::burst(&mut bus, |_| true) => {}
             _ = wake.changed() => {}
             () = state.clock.sleep_until(wait_until.min(renew_at)) => {}
             _ = stopping.changed() => {}
