@@ -13,6 +13,8 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod hours;
+#[cfg(test)]
+mod layering;
 pub mod mail;
 pub mod metrics;
 pub mod realtime;

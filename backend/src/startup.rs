@@ -83,7 +83,7 @@ impl Application {
         crate::domain::assignment::spawn(state.clone());
         crate::retention::spawn(state.clone());
         crate::webhooks::spawn(state.clone());
-        crate::mail::replies::spawn(state.clone());
+        crate::domain::reply_emails::spawn(state.clone());
         let hub = web::Data::new(Hub::start(&state.bus));
         let caps = web::Data::new(SocketCaps::new(state.settings.sockets_per_visitor, state.settings.sockets_per_ip));
         let listener = TcpListener::bind(state.settings.bind)?;

@@ -75,6 +75,13 @@ impl Parts {
     pub fn wake_webhooks(&self) {
         self.webhook_wake.send_modify(|n| *n = n.wrapping_add(1));
     }
+
+    /// The team changed here (agents, groups, availability, business hours):
+    /// the cached snapshot is dropped and every node reloads it.
+    pub fn team_changed(&self) {
+        self.roster.invalidate();
+        self.bus.signal(crate::bus::Signal::TeamChanged);
+    }
 }
 
 #[cfg(test)]

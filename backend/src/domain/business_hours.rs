@@ -89,6 +89,6 @@ pub async fn set(state: &AppState, input: BusinessHours) -> ApiResult<BusinessHo
         )
         .exec(&state.db.autocommit())
         .await?;
-    super::roster::changed(state);
+    state.team_changed();
     Ok(input)
 }

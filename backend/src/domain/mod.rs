@@ -21,6 +21,7 @@ pub mod missed;
 pub mod password_links;
 pub mod ratings_report;
 pub mod render;
+pub mod reply_emails;
 pub mod reports;
 pub mod roster;
 pub mod saved_replies;

@@ -29,12 +29,6 @@ pub async fn snapshot(state: &AppState) -> ApiResult<Arc<TeamSnapshot>> {
     Ok(snapshot)
 }
 
-/// The team changed here (agents, groups, availability): every node reloads it.
-pub fn changed(state: &AppState) {
-    state.roster.invalidate();
-    state.bus.signal(Signal::TeamChanged);
-}
-
 /// Who is on the team, online, and in which group: one query for agents, one for
 /// memberships. An agent is online when active, available (`online`) and connected.
 pub async fn load_team(db: &impl ConnectionTrait, connected: &HashSet<AgentId>) -> ApiResult<TeamSnapshot> {

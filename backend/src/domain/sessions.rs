@@ -153,7 +153,7 @@ pub async fn update_me(state: &AppState, me: &CurrentAgent, input: UpdateMe) -> 
         team::revoke_sessions(state, id, me.session_id).await?;
     }
     if input.availability.is_some() {
-        super::roster::changed(state);
+        state.team_changed();
     }
     Ok(updated.into())
 }

@@ -67,7 +67,7 @@ pub async fn insert_agent(state: &AppState, name: String, email: String, hash: S
     }
     .insert(&state.db.autocommit())
     .await?;
-    super::roster::changed(state);
+    state.team_changed();
     Ok(model.into())
 }
 
@@ -141,7 +141,7 @@ pub async fn update_agent(state: &AppState, id: AgentId, input: UpdateAgent) -> 
     if input.active == Some(false) {
         revoke_sessions(state, id, None).await?;
     }
-    super::roster::changed(state);
+    state.team_changed();
     Ok(model.into())
 }
 
@@ -253,7 +253,7 @@ pub async fn delete_group(state: &AppState, id: GroupId) -> ApiResult<()> {
     }
     groups::Entity::delete_by_id(id.0).exec(&*txn).await?;
     txn.commit().await?;
-    super::roster::changed(state);
+    state.team_changed();
     Ok(())
 }
 
@@ -280,6 +280,6 @@ pub async fn set_members(state: &AppState, id: GroupId, agent_ids: Vec<AgentId>)
         .await?;
     }
     txn.commit().await?;
-    super::roster::changed(state);
+    state.team_changed();
     get_group(state, id).await
 }

@@ -1,10 +1,10 @@
-//! Email: sending through SMTP (`lettre`), the templates, the worker that emails
-//! agents' replies to visitors who left, and reading the visitors' answers.
+//! Email: sending through SMTP (`lettre`), the templates, and reading the
+//! visitors' answers. The worker that emails agents' replies to visitors who
+//! left is in the domain (`domain::reply_emails`).
 //! Without `NATTER_SMTP_URL` and `NATTER_MAIL_FROM` there is no [`Mailer`] and
 //! the features that need one say that email is off.
 
 pub mod inbound;
-pub mod replies;
 pub mod templates;
 
 use crate::config::Settings;

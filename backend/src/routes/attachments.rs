@@ -14,7 +14,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Upload one or several files (multipart/form-data, up to the size limit each);
 /// attach them by id when posting a message.
-#[utoipa::path(tag = "attachments", security(("agent_token" = [])), request_body(content_type = "multipart/form-data", content = super::openapi::UploadForm), responses(
+#[utoipa::path(tag = "attachments", security(("agent_token" = [])), request_body(content_type = "multipart/form-data", content = UploadForm), responses(
     (status = 201, body = Uploaded),
     (status = 400, body = ErrorBody, description = "`malformed_request`: not a multipart body"),
     (status = 401, body = ErrorBody, description = "`unauthorized`, `token_expired`"),
@@ -54,4 +54,13 @@ async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<Atta
         .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
         .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
         .body(bytes))
+}
+
+/// A multipart upload: one or several parts named `file`, each with a file name.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// A file (repeat the part for several).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
 }

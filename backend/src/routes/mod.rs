@@ -10,6 +10,7 @@ mod conversations;
 mod docs;
 mod email;
 mod events;
+mod files;
 mod groups;
 mod health;
 pub mod input;

@@ -75,7 +75,7 @@ impl Modify for Security {
         widget_settings::update_settings, widget_settings::rotate_identity_secret, widget_settings::identify,
         crate::realtime::agent::connect, crate::realtime::visitor::connect,
     ),
-    components(schemas(shared::ErrorCode, shared::events::Event, shared::api::ConversationFilter, UploadForm)),
+    components(schemas(shared::ErrorCode, shared::events::Event, shared::api::ConversationFilter, attachments::UploadForm)),
     tags((name = "webhooks", description = "Webhooks POST `{\"id\", \"event\", \"seq\", \"created_at\", \"data\"}` \
         (`data`: the Event schema) with the headers `Natter-Delivery` (the same on retries), `Natter-Event` and \
         `Natter-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" under the endpoint's secret>`. \
@@ -88,15 +88,6 @@ pub struct ApiDoc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(openapi_json);
-}
-
-/// A multipart upload: one or several parts named `file`, each with a file name.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct UploadForm {
-    /// A file (repeat the part for several).
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
 }
 
 /// The document, built once.

@@ -4,13 +4,11 @@
 //! time (`name.br`, `name.gz` beside `name`): each request only picks the variant
 //! its `Accept-Encoding` allows.
 
+use super::files;
 use crate::error::ApiError;
 use crate::state::AppState;
-use actix_files::NamedFile;
 use actix_web::http::Method;
-use actix_web::http::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_SECURITY_POLICY, ContentEncoding, HeaderValue, VARY,
-};
+use actix_web::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderValue, VARY};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// Serves `/assets/{file}` from `<web dir>/assets`.
@@ -26,8 +24,8 @@ pub async fn asset(
     let path = state.settings.web_dir.join("assets").join(&name);
     let accepted = req.headers().get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let mut file = None;
-    for (encoding, suffix) in preferred_encodings(accepted) {
-        if let Ok(found) = open(path.with_file_name(format!("{name}.{suffix}"))).await {
+    for (encoding, suffix) in files::preferred_encodings(accepted) {
+        if let Ok(found) = files::open(path.with_file_name(format!("{name}.{suffix}"))).await {
             let ext = name.rsplit('.').next().unwrap_or_default();
             file = Some(
                 found
@@ -40,32 +38,13 @@ pub async fn asset(
     }
     let file = match file {
         Some(file) => file,
-        None => open(path).await?,
+        None => files::open(path).await?,
     };
     let mut response = file.into_response(&req);
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     Ok(response)
-}
-
-/// The precompressed variants a client takes, best first: brotli, then gzip,
-/// unless `Accept-Encoding` refuses them (absent, or `q=0`).
-pub(super) fn preferred_encodings(accept_encoding: &str) -> Vec<(ContentEncoding, &'static str)> {
-    let takes = |wanted: &str| {
-        accept_encoding.split(',').any(|part| {
-            let mut pieces = part.split(';');
-            let name = pieces.next().unwrap_or_default().trim();
-            let refused = pieces.any(|p| {
-                p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
-            });
-            (name.eq_ignore_ascii_case(wanted) || name == "*") && !refused
-        })
-    };
-    [(ContentEncoding::Brotli, "br"), (ContentEncoding::Gzip, "gz")]
-        .into_iter()
-        .filter(|(encoding, _)| takes(encoding.as_str()))
-        .collect()
 }
 
 /// Any other path: the app for page loads; a JSON 405 for a path of the API
@@ -98,13 +77,6 @@ fn is_page_path(path: &str) -> bool {
     !RESERVED.contains(&first) && !first.starts_with('.') && !last.contains('.')
 }
 
-pub(crate) async fn open(path: std::path::PathBuf) -> Result<NamedFile, ApiError> {
-    match tokio::task::spawn_blocking(move || NamedFile::open(path)).await {
-        Ok(Ok(file)) => Ok(file),
-        _ => Err(ApiError::NotFound),
-    }
-}
-
 /// Registers the assets route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/assets/{file}", web::get().to(asset));
@@ -112,19 +84,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_page_path, preferred_encodings};
-    use actix_web::http::header::ContentEncoding;
-
-    #[test]
-    fn brotli_is_preferred_when_accepted() {
-        let picked = |header: &str| preferred_encodings(header).into_iter().map(|(e, _)| e).collect::<Vec<_>>();
-        assert_eq!(picked("gzip, deflate, br, zstd"), [ContentEncoding::Brotli, ContentEncoding::Gzip]);
-        assert_eq!(picked("gzip"), [ContentEncoding::Gzip]);
-        assert_eq!(picked("br;q=0, gzip;q=0.5"), [ContentEncoding::Gzip]);
-        assert_eq!(picked("*"), [ContentEncoding::Brotli, ContentEncoding::Gzip]);
-        assert!(picked("").is_empty());
-        assert!(picked("identity").is_empty());
-    }
+    use super::is_page_path;
 
     #[test]
     fn only_app_paths_are_pages() {

@@ -90,7 +90,7 @@ async fn post_message(
 }
 
 /// Upload files as the visitor (multipart/form-data).
-#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body(content_type = "multipart/form-data", content = super::openapi::UploadForm), responses(
+#[utoipa::path(tag = "widget", security(("visitor_token" = [])), request_body(content_type = "multipart/form-data", content = super::attachments::UploadForm), responses(
     (status = 201, body = Uploaded),
     (status = 400, body = ErrorBody, description = "`malformed_request`"),
     (status = 401, body = ErrorBody, description = "`unauthorized`"),

@@ -71,7 +71,7 @@ async fn loader(req: HttpRequest) -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::VARY, "accept-encoding"));
-    let picked = super::pages::preferred_encodings(accepted)
+    let picked = super::files::preferred_encodings(accepted)
         .into_iter()
         .find_map(|(encoding, _)| Some((encoding, compressed_loader(encoding)?)));
     match picked {
@@ -105,7 +105,7 @@ async fn rating(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpR
 /// A page of the built widget that only the allowed sites may frame, never cached.
 async fn framed_page(req: &HttpRequest, state: &AppState, name: &str) -> ApiResult<HttpResponse> {
     let settings = widget_settings::load(state).await?;
-    let file = super::pages::open(state.settings.web_dir.join(name)).await.map_err(|_| ApiError::Unavailable)?;
+    let file = super::files::open(state.settings.web_dir.join(name)).await.map_err(|_| ApiError::Unavailable)?;
     let mut response = file.into_response(req);
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

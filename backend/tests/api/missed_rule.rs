@@ -21,7 +21,7 @@ async fn everything_runs(app: &TestApp) -> f64 {
 /// Makes the rule look at every waiting conversation now, and waits until it has.
 async fn make_the_rule_look(app: &TestApp) {
     let before = everything_runs(app).await;
-    backend::domain::roster::changed(&app.state);
+    app.state.team_changed();
     while everything_runs(app).await <= before {
         tokio::task::yield_now().await;
     }

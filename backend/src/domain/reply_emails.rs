@@ -5,13 +5,13 @@
 //! thread goes out with a Reply-To that brings the answer back. One node reads
 //! the log at a time (a lease on `mail_cursor`).
 
-use super::templates;
+use super::messages::visible_to_visitor;
 use crate::clock::{from_millis, millis};
 use crate::db::log;
-use crate::domain::messages::visible_to_visitor;
 use crate::entities::{contacts, email_threads, events, mail_cursor, widget_settings};
 use crate::error::ApiResult;
 use crate::events::StoredEvent;
+use crate::mail::templates;
 use crate::state::AppState;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
