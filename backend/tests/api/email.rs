@@ -3,7 +3,10 @@
 
 use crate::helpers::{ADMIN_EMAIL, Backend, TestApp, spawn_app_with};
 use crate::smtp::SmtpServer;
+use backend::clock::Clock;
 use backend::config::Secret;
+use backend::db::posts::{NewPost, PostTarget};
+use futures_util::future::join_all;
 use mail_parser::MessageParser;
 use serde_json::json;
 use shared::ErrorCode;
@@ -46,7 +49,11 @@ macro_rules! with_smtp_on_both {
     )*};
 }
 
-with_smtp_on_both!(a_visitor_who_left_gets_the_replies_and_answers_by_email, a_password_link_works_once_and_expires);
+with_smtp_on_both!(
+    a_visitor_who_left_gets_the_replies_and_answers_by_email,
+    a_password_link_works_once_and_expires,
+    a_reply_behind_pages_of_other_events_goes_out_after_one_delay
+);
 
 fn raw_answer(token_address: &str, message_id: &str) -> String {
     format!(
@@ -134,6 +141,44 @@ async fn a_visitor_who_left_gets_the_replies_and_answers_by_email(app: TestApp, 
         .await
         .error(403, ErrorCode::ContactBanned);
     assert_eq!(smtp.count(), 3, "one email for the replies, the transcript, the template");
+}
+
+/// The mailer wakes only for replies that can be emailed, then reads the log a
+/// page (500 events) at a time until it has caught up. A reply behind 1,200
+/// events that didn't wake it is scheduled at that one wake, so it goes out
+/// once its delay has passed, with no other wake in between (a mailer reading
+/// one page per wake would still be two pages short of it).
+async fn a_reply_behind_pages_of_other_events_goes_out_after_one_delay(app: TestApp, smtp: SmtpServer) {
+    let visitor = app.new_visitor().await;
+    let contact = json!({"name": "Vera", "email": "vera@example.com"});
+    let _: serde_json::Value = app.patch("/api/v1/widget/contact", &visitor.token, &contact).await.json(200);
+    let conv = app.visitor_says(&visitor, "Hello").await;
+    let now = backend::clock::millis(app.clock.now());
+    let sends = (0..1200).map(|i| {
+        app.state.db.post(NewPost {
+            target: PostTarget::Conversation(conv),
+            id: uuid::Uuid::now_v7(),
+            kind: MessageKind::Visitor,
+            agent_id: None,
+            author_id: visitor.contact_id.0,
+            author_name: None,
+            body: format!("more {i}"),
+            html: format!("<p>more {i}</p>"),
+            preview: Some(format!("more {i}")),
+            client_id: format!("more-{i}"),
+            attachments: Vec::new(),
+            now,
+        })
+    });
+    for sent in join_all(sends).await {
+        sent.expect("stored");
+    }
+    app.agent_says(app.admin_token(), conv, PostKind::Reply, "The answer").await;
+    app.clock.advance(chrono::Duration::minutes(2));
+    let mails = smtp.wait_for(1).await;
+    let text = MessageParser::default().parse(&mails[0]).expect("an email").body_text(0).expect("text").to_string();
+    assert!(text.contains("The answer"), "{text}");
+    assert_eq!(smtp.count(), 1);
 }
 
 fn token_in(mail: &[u8]) -> String {
