@@ -149,6 +149,13 @@ pub async fn run(settings: &Settings, conversations: u64, messages: u64) -> anyh
             written += try_join_all(sends).await?.len() as u64;
         }
     }
+    // The server's checkpointer keeps SQLite's WAL short as it goes; a bulk load
+    // outruns it (gigabytes of WAL, which every read then looks through). Copy
+    // it all into the database now, so the server starts as it would run.
+    if db.backend() == sea_orm::DbBackend::Sqlite {
+        use sea_orm::ConnectionTrait;
+        db.migration_conn().execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    }
     Ok(Seeded { conversations, messages: written })
 }
 

@@ -133,6 +133,8 @@ async fn a_word_in_thousands_of_messages_is_found_too(app: TestApp) {
     let ids = |found: Vec<Conversation>| found.iter().map(|c| c.id).collect::<Vec<_>>();
     // Thousands of messages hold "hola": the newest activity first.
     assert_eq!(ids(all_pages(&app, "filter=all&q=HOLA").await), vec![both, chatty_conversation[0].id]);
+    // As the start of a word only (no message holds "hol" whole).
+    assert_eq!(ids(all_pages(&app, "filter=all&q=hol").await), vec![both, chatty_conversation[0].id]);
     // Two hold "adiós".
     assert_eq!(ids(all_pages(&app, "filter=all&q=adios").await), vec![farewell, both]);
     assert_eq!(ids(all_pages(&app, "filter=all&q=hola%20adios").await), vec![both]);
