@@ -49,12 +49,18 @@ pub fn contact_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
 /// of whose messages does.
 fn conversation_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
     let sql = match backend {
+        // Asked of each conversation the list walks, in its order, until the page
+        // is full. `OFFSET 0` keeps each question with its conversation: without
+        // it the planner hashes every matching message's conversation first
+        // (a bitmap scan of each match and its words recomputed: 23–36 ms for a
+        // word in 33,000 of 200,000 messages, against 5 ms this way, which does
+        // not grow with the inbox).
         DbBackend::Postgres => {
-            "(conversations.contact_id IN (SELECT contacts.id FROM contacts WHERE \
+            "(EXISTS (SELECT 1 FROM contacts WHERE contacts.id = conversations.contact_id AND \
              natter_search_words(coalesce(contacts.name, '') || ' ' || coalesce(contacts.email, '') || ' ' || \
-             coalesce(contacts.phone, '')) @@ natter_search_query($1)) \
-             OR conversations.id IN (SELECT m.conversation_id FROM messages m WHERE \
-             natter_search_words(m.body) @@ natter_search_query($1)))"
+             coalesce(contacts.phone, '')) @@ natter_search_query($1) OFFSET 0) \
+             OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND \
+             natter_search_words(m.body) @@ natter_search_query($1) OFFSET 0))"
         }
         // Asked of each conversation the list walks, in its order, until the page
         // is full: SQLite reads the matching messages' ids once (an ephemeral index)
