@@ -15,6 +15,11 @@ async fn seeding_writes_an_answered_inbox_that_search_finds(app: TestApp) {
     let before = conversations::Entity::find().count(db).await.expect("count");
     let seeded = backend::seed::run(&app.state.settings, 40, 130).await.expect("seeded");
     assert_eq!((seeded.conversations, seeded.messages), (40, 130));
+    if app.state.db.backend() == sea_orm::DbBackend::Sqlite {
+        // The load ends with a full checkpoint: the server starts without a long WAL.
+        let wal = app.data_dir.path().join("natter.db-wal");
+        assert_eq!(std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0), 0, "the WAL was copied in and truncated");
+    }
     assert_eq!(conversations::Entity::find().count(db).await.expect("count"), before + 40);
     assert_eq!(messages::Entity::find().count(db).await.expect("count"), 130);
     let waiting = conversations::Entity::find()
