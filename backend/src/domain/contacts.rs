@@ -150,7 +150,7 @@ pub async fn list(state: &AppState, query: ContactsQuery) -> ApiResult<Page<Cont
         if words.is_empty() {
             return Ok(Page { items: Vec::new(), next_cursor: None });
         }
-        select = select.filter(super::search::contact_matches(state.db.backend(), &words));
+        select = select.filter(super::search::contacts_matching(state.db.conn(), &words).await?);
     }
     match query.banned {
         Some(true) => select = select.filter(contacts::Column::BannedAt.is_not_null()),

@@ -7,7 +7,12 @@ use shared::api::*;
 use shared::{ConversationId, Page};
 use std::collections::HashSet;
 
-on_both_databases!(conversation_pages_filters_and_search, message_pages, a_word_in_thousands_of_messages_is_found_too);
+on_both_databases!(
+    conversation_pages_filters_and_search,
+    message_pages,
+    a_word_in_thousands_of_messages_is_found_too,
+    a_word_in_thousands_of_contacts_is_found_too
+);
 
 async fn all_pages(app: &TestApp, query: &str) -> Vec<Conversation> {
     let mut items = Vec::new();
@@ -138,6 +143,43 @@ async fn a_word_in_thousands_of_messages_is_found_too(app: TestApp) {
     // Two hold "adiós".
     assert_eq!(ids(all_pages(&app, "filter=all&q=adios").await), vec![farewell, both]);
     assert_eq!(ids(all_pages(&app, "filter=all&q=hola%20adios").await), vec![both]);
+}
+
+/// More than 2,000 contacts hold "example" (their emails), so both lists walk
+/// and ask each row; "42" is in a few names, found through the index.
+async fn a_word_in_thousands_of_contacts_is_found_too(app: TestApp) {
+    backend::seed::run(&app.state.settings, 2_100, 2_100).await.expect("seeded");
+    let mut contacts: Vec<Contact> = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/contacts?q=EXAMPLE&limit=200&cursor={c}"),
+            None => "/api/v1/contacts?q=EXAMPLE&limit=200".to_owned(),
+        };
+        let page: Page<Contact> = app.get(&path, app.admin_token()).await.json(200);
+        contacts.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(contacts.len(), 2_100);
+    assert!(contacts.windows(2).all(|w| w[0].id.0 > w[1].id.0), "newest first, each once");
+    // "42" starts a word of "Visitor 42" and "Visitor 420" to "Visitor 429" only.
+    let few: Page<Contact> = app.get("/api/v1/contacts?q=42&limit=200", app.admin_token()).await.json(200);
+    let mut names: Vec<String> = few.items.into_iter().filter_map(|c| c.name).collect();
+    names.sort();
+    let expected: Vec<String> =
+        std::iter::once("Visitor 42".to_owned()).chain((420..430).map(|n| format!("Visitor {n}"))).collect();
+    assert_eq!(names, expected);
+    // Every conversation's contact holds "visitor": the conversation list walks too.
+    let page: Page<Conversation> =
+        app.get("/api/v1/conversations?filter=all&q=visitor&limit=200", app.admin_token()).await.json(200);
+    assert_eq!(page.items.len(), 200);
+    assert!(page.items.windows(2).all(|w| w[0].last_activity_at >= w[1].last_activity_at));
+    let named: Page<Conversation> =
+        app.get("/api/v1/conversations?filter=all&q=visitor%20427&limit=200", app.admin_token()).await.json(200);
+    assert_eq!(named.items.len(), 1);
 }
 
 fn urlencode(s: &str) -> String {
