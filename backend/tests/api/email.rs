@@ -1,11 +1,11 @@
 //! Email against a real SMTP server: replies reach visitors who left (no
 //! comments), their answers come back as messages, and password links work once.
 
-use crate::helpers::{ADMIN_EMAIL, Backend, TestApp, spawn_app_with};
+use crate::helpers::{ADMIN_EMAIL, Backend, TestApp, spawn_app_with, visitor_send};
 use crate::smtp::SmtpServer;
 use backend::clock::Clock;
 use backend::config::Secret;
-use backend::db::posts::{NewPost, PostTarget};
+use backend::db::posts::PostTarget;
 use futures_util::future::join_all;
 use mail_parser::MessageParser;
 use serde_json::json;
@@ -155,20 +155,8 @@ async fn a_reply_behind_pages_of_other_events_goes_out_after_one_delay(app: Test
     let conv = app.visitor_says(&visitor, "Hello").await;
     let now = backend::clock::millis(app.clock.now());
     let sends = (0..1200).map(|i| {
-        app.state.db.post(NewPost {
-            target: PostTarget::Conversation(conv),
-            id: uuid::Uuid::now_v7(),
-            kind: MessageKind::Visitor,
-            agent_id: None,
-            author_id: visitor.contact_id.0,
-            author_name: None,
-            body: format!("more {i}"),
-            html: format!("<p>more {i}</p>"),
-            preview: Some(format!("more {i}")),
-            client_id: format!("more-{i}"),
-            attachments: Vec::new(),
-            now,
-        })
+        let (client_id, body) = (format!("more-{i}"), format!("more {i}"));
+        app.state.db.post(visitor_send(PostTarget::Conversation(conv), visitor.contact_id.0, &client_id, &body, now))
     });
     for sent in join_all(sends).await {
         sent.expect("stored");

@@ -555,3 +555,28 @@ impl Ws {
         let _ = self.stream.close(None).await;
     }
 }
+
+/// A visitor's message for the writer, sent directly (no socket, no REST):
+/// to fill the log or a batch quickly.
+pub fn visitor_send(
+    target: backend::db::posts::PostTarget,
+    author: uuid::Uuid,
+    client_id: &str,
+    body: &str,
+    now: i64,
+) -> backend::db::posts::NewPost {
+    backend::db::posts::NewPost {
+        target,
+        id: uuid::Uuid::now_v7(),
+        kind: MessageKind::Visitor,
+        agent_id: None,
+        author_id: author,
+        author_name: None,
+        body: body.into(),
+        html: format!("<p>{body}</p>"),
+        preview: Some(body.into()),
+        client_id: client_id.into(),
+        attachments: Vec::new(),
+        now,
+    }
+}

@@ -108,25 +108,13 @@ async fn conversation_pages_filters_and_search(app: TestApp) {
 /// planner walk the conversations when many do).
 async fn a_word_in_thousands_of_messages_is_found_too(app: TestApp) {
     use backend::clock::Clock;
-    use backend::db::posts::{NewPost, PostTarget};
+    use backend::db::posts::PostTarget;
     let chatty = app.new_visitor().await;
     let now = backend::clock::millis(app.clock.now());
     let sends = (0..2_100).map(|i| {
         let body = format!("hola número {i}");
-        app.state.db.post(NewPost {
-            target: PostTarget::Visitor(chatty.contact_id),
-            id: uuid::Uuid::now_v7(),
-            kind: MessageKind::Visitor,
-            agent_id: None,
-            author_id: chatty.contact_id.0,
-            author_name: None,
-            html: format!("<p>{body}</p>"),
-            preview: Some(body.clone()),
-            body,
-            client_id: format!("c{i}"),
-            attachments: Vec::new(),
-            now,
-        })
+        let target = PostTarget::Visitor(chatty.contact_id);
+        app.state.db.post(crate::helpers::visitor_send(target, chatty.contact_id.0, &format!("c{i}"), &body, now))
     });
     for posted in futures_util::future::join_all(sends).await {
         posted.expect("stored");

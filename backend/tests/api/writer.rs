@@ -4,14 +4,14 @@
 //! a caller holds its savepoint, the writer's batch waits, and every send
 //! submitted meanwhile is taken together by the next batch.
 
-use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::helpers::{Backend, TestApp, spawn_app_with, visitor_send as send};
 use crate::metrics::{scrape, value};
 use crate::on_both_databases;
 use backend::clock::Clock;
-use backend::db::posts::{NewPost, PostTarget, Posted};
+use backend::db::posts::{PostTarget, Posted};
 use backend::error::ApiError;
 use futures_util::future::join_all;
-use shared::api::{Attachment, MessageKind};
+use shared::api::Attachment;
 use shared::{AttachmentId, ContactId, ConversationId};
 use std::future::Future;
 use uuid::Uuid;
@@ -21,23 +21,6 @@ on_both_databases!(
     a_bad_send_fails_alone_and_the_batch_commits,
     thousands_of_sends_in_one_batch_are_written_together
 );
-
-fn send(target: PostTarget, author: Uuid, client_id: &str, body: &str, now: i64) -> NewPost {
-    NewPost {
-        target,
-        id: Uuid::now_v7(),
-        kind: MessageKind::Visitor,
-        agent_id: None,
-        author_id: author,
-        author_name: None,
-        body: body.into(),
-        html: format!("<p>{body}</p>"),
-        preview: Some(body.into()),
-        client_id: client_id.into(),
-        attachments: Vec::new(),
-        now,
-    }
-}
 
 /// Runs `submit` while a turn holds the writer's batch open; the sends it starts
 /// are all queued (`queued` tells when) before the turn ends.
