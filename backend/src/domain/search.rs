@@ -16,6 +16,14 @@ const MAX_WORDS: usize = 8;
 /// Up to this many matching rows, the matches are listed by id first.
 const FEW: u64 = 2_000;
 
+/// When the first [`FEW`] matching messages lie in fewer conversations than
+/// this, the matches are concentrated (long conversations repeating a word) and
+/// the index is read deeper, up to [`MANY`] rows, for their conversations.
+const SPREAD: usize = 200;
+
+/// How deep the index is read for a concentrated word's conversations.
+const MANY: u64 = 20_000;
+
 /// A query's words: runs of letters and digits, as the indexes cut text.
 pub fn words(q: &str) -> Vec<&str> {
     q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(MAX_WORDS).collect()
@@ -53,12 +61,11 @@ fn contact_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
 /// Contacts matching every word, as a condition on `contacts`: by id when
 /// fewer than [`FEW`] match, else asked of each contact the list walks.
 pub async fn contacts_matching(db: &impl ConnectionTrait, words: &[&str]) -> Result<Condition, DbErr> {
-    let backend = db.get_database_backend();
-    let common = backend == DbBackend::Sqlite && whole_words_are_common(db, Index::Contacts, words).await?;
-    if !common && let Some(ids) = few_of(db, Index::Contacts, words).await? {
-        return Ok(Condition::all().add(contacts::Column::Id.is_in(ids)));
+    let found = first_look(db, Index::Contacts, words).await?;
+    if found.rows < FEW {
+        return Ok(Condition::all().add(contacts::Column::Id.is_in(found.ids)));
     }
-    Ok(Condition::all().add(contact_matches(backend, words)))
+    Ok(Condition::all().add(contact_matches(db.get_database_backend(), words)))
 }
 
 /// Conversations (rows of `conversations`) whose contact has every word, or one
@@ -99,36 +106,62 @@ fn conversation_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
 
 /// Conversations matching every word, as a condition on `conversations`.
 ///
-/// The indexes are read first, at most [`FEW`] rows deep: when fewer rows match,
-/// the condition names the conversations and contacts found, and the list reads
-/// only those. With more matches, the list walks the conversations in its own
-/// order and asks each whether it matches, which fills a page after a few
-/// dozen conversations. Each plan is bad at the other's case: walking for a word
-/// found nowhere asks every conversation (234 ms in 100,000 on SQLite), and
-/// naming the conversations of a word in a fifth of a million messages finds
-/// the conversation of each of them (337 ms). PostgreSQL's planner can't tell
-/// the cases apart by itself either: its estimate for a prefix is a fixed share
-/// of the rows, so it walked for words found nowhere (256 ms to find nothing in
-/// 20,000 messages, against 0.04 ms through the index).
+/// The indexes are read first (see [`found`]): when they name few conversations
+/// and contacts, the list reads only those. Otherwise the list walks the
+/// conversations in its own order and asks each whether it matches, which
+/// fills a page after a few dozen conversations when the matches are spread
+/// over many. Each plan is bad at the other's case: walking for a word found
+/// nowhere, or in one long conversation, asks every conversation (234 ms in
+/// 100,000 on SQLite), and naming the conversations of a word in a fifth of a
+/// million messages finds the conversation of each of them (337 ms).
+/// PostgreSQL's planner can't tell the cases apart by itself either: its
+/// estimate for a prefix is a fixed share of the rows, so it walked for words
+/// found nowhere (256 ms to find nothing in 20,000 messages, against 0.04 ms
+/// through the index).
 pub async fn conversations_matching(db: &impl ConnectionTrait, words: &[&str]) -> Result<Condition, DbErr> {
-    let backend = db.get_database_backend();
-    if let Some((conversations, contacts)) = few(db, words).await? {
+    if let Some(Found { conversations, contacts }) = found(db, words).await? {
         return Ok(Condition::any()
             .add(conversations::Column::Id.is_in(conversations))
             .add(conversations::Column::ContactId.is_in(contacts)));
     }
-    Ok(Condition::all().add(conversation_matches(backend, words)))
+    Ok(Condition::all().add(conversation_matches(db.get_database_backend(), words)))
+}
+
+/// The conversations and contacts a search names, when the list reads them by
+/// id rather than walking.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Found {
+    /// Conversations with a message holding every word.
+    pub conversations: Vec<Uuid>,
+    /// Contacts holding every word.
+    pub contacts: Vec<Uuid>,
 }
 
 /// The conversations whose messages match and the contacts who match, if
-/// fewer than [`FEW`] rows of each do.
-async fn few(db: &impl ConnectionTrait, words: &[&str]) -> Result<Option<(Vec<Uuid>, Vec<Uuid>)>, DbErr> {
-    if db.get_database_backend() == DbBackend::Sqlite && whole_words_are_common(db, Index::Messages, words).await? {
+/// fewer than [`FEW`] of each do; `None` when the list should walk.
+///
+/// Messages are read at most [`FEW`] rows deep first. When that many match but
+/// in fewer than [`SPREAD`] conversations, the word is concentrated in long
+/// conversations: walking would ask nearly every conversation for nothing, so
+/// the index is read on, up to [`MANY`] rows, for all their conversations.
+pub async fn found(db: &impl ConnectionTrait, words: &[&str]) -> Result<Option<Found>, DbErr> {
+    let first = first_look(db, Index::Messages, words).await?;
+    let messages = if first.rows < FEW {
+        first
+    } else if first.ids.len() >= SPREAD {
+        return Ok(None);
+    } else {
+        let deeper = look(db, Index::Messages, pattern(db.get_database_backend(), words), MANY).await?;
+        if deeper.rows >= MANY || deeper.ids.len() as u64 >= FEW {
+            return Ok(None);
+        }
+        deeper
+    };
+    let contacts = first_look(db, Index::Contacts, words).await?;
+    if contacts.rows >= FEW {
         return Ok(None);
     }
-    let Some(conversations) = few_of(db, Index::Messages, words).await? else { return Ok(None) };
-    let Some(contacts) = few_of(db, Index::Contacts, words).await? else { return Ok(None) };
-    Ok(Some((conversations, contacts)))
+    Ok(Some(Found { conversations: messages.ids, contacts: contacts.ids }))
 }
 
 /// A text index.
@@ -140,9 +173,34 @@ enum Index {
     Contacts,
 }
 
-/// The ids found through `index` (conversations for messages, contacts for
-/// contacts), if fewer than [`FEW`] rows match.
-async fn few_of(db: &impl ConnectionTrait, index: Index, words: &[&str]) -> Result<Option<Vec<Uuid>>, DbErr> {
+/// What one read of an index found.
+struct Look {
+    /// Rows read (at most the limit asked).
+    rows: u64,
+    /// Their ids, sorted, each once: conversations for messages, contacts for
+    /// contacts.
+    ids: Vec<Uuid>,
+}
+
+/// The first [`FEW`] rows of `index` holding every word as a prefix. SQLite
+/// reads a whole word's list of rows as it goes (0.2 ms for the first 2,000 of
+/// 160,000 in a million messages), but merges a prefix's lists before it
+/// returns anything (28 ms for the same word): so it looks for the words whole
+/// first, and when they already fill [`FEW`] rows, so would their prefixes.
+async fn first_look(db: &impl ConnectionTrait, index: Index, words: &[&str]) -> Result<Look, DbErr> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Sqlite {
+        let whole = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ");
+        let found = look(db, index, whole, FEW).await?;
+        if found.rows >= FEW {
+            return Ok(found);
+        }
+    }
+    look(db, index, pattern(backend, words), FEW).await
+}
+
+/// At most `limit` rows of `index` matching `pattern`.
+async fn look(db: &impl ConnectionTrait, index: Index, pattern: String, limit: u64) -> Result<Look, DbErr> {
     let backend = db.get_database_backend();
     let sql = match (backend, index) {
         (DbBackend::Postgres, Index::Messages) => {
@@ -163,35 +221,12 @@ async fn few_of(db: &impl ConnectionTrait, index: Index, words: &[&str]) -> Resu
              (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?)"
         }
     };
-    let values = [pattern(backend, words).into(), (FEW as i64).into()];
+    let values = [pattern.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
     let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
-    if rows.len() as u64 >= FEW {
-        return Ok(None);
-    }
     let mut ids: Vec<Uuid> = rows.iter().map(|r| r.try_get_by_index(0)).collect::<Result<_, _>>()?;
     ids.sort_unstable();
     ids.dedup();
-    Ok(Some(ids))
-}
-
-/// Whether [`FEW`] rows or more of SQLite's `index` hold every word whole. If
-/// so, at least as many hold them as prefixes. SQLite reads a whole word's list
-/// of rows as it goes (0.2 ms for the first 2,000 of 160,000 in a million
-/// messages), but merges a prefix's lists before it returns anything (28 ms for
-/// the same word).
-async fn whole_words_are_common(db: &impl ConnectionTrait, index: Index, words: &[&str]) -> Result<bool, DbErr> {
-    let sql = match index {
-        Index::Messages => "SELECT count(*) FROM (SELECT 1 FROM messages_search WHERE messages_search MATCH ? LIMIT ?)",
-        Index::Contacts => "SELECT count(*) FROM (SELECT 1 FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?)",
-    };
-    let whole = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ");
-    let values = [whole.into(), (FEW as i64).into()];
-    let row = db.query_one_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await?;
-    let count: i64 = match row {
-        Some(row) => row.try_get_by_index(0)?,
-        None => 0,
-    };
-    Ok(count as u64 >= FEW)
+    Ok(Look { rows: rows.len() as u64, ids })
 }
 
 #[cfg(test)]

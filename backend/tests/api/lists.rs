@@ -2,6 +2,8 @@
 
 use crate::helpers::TestApp;
 use crate::on_both_databases;
+use backend::domain::search;
+use sea_orm::EntityTrait;
 use serde_json::json;
 use shared::api::*;
 use shared::{ConversationId, Page};
@@ -104,8 +106,8 @@ async fn conversation_pages_filters_and_search(app: TestApp) {
 }
 
 /// Search lists the same conversations whether a word is in a few messages or in
-/// thousands (PostgreSQL reads its index first when few match, and lets its
-/// planner walk the conversations when many do).
+/// thousands. Thousands in one conversation are still read by id: walking the
+/// list for them would ask every conversation.
 async fn a_word_in_thousands_of_messages_is_found_too(app: TestApp) {
     use backend::clock::Clock;
     use backend::db::posts::PostTarget;
@@ -131,6 +133,14 @@ async fn a_word_in_thousands_of_messages_is_found_too(app: TestApp) {
     // Two hold "adiós".
     assert_eq!(ids(all_pages(&app, "filter=all&q=adios").await), vec![farewell, both]);
     assert_eq!(ids(all_pages(&app, "filter=all&q=hola%20adios").await), vec![both]);
+    // "hola" fills the first 2,000 rows of the index with one conversation: the
+    // index is read on, past them, to the other one.
+    let mut holding = vec![both.0, chatty_conversation[0].id.0];
+    holding.sort();
+    for q in ["HOLA", "hol"] {
+        let found = search::found(app.state.db.conn(), &[q]).await.expect("searched");
+        assert_eq!(found, Some(search::Found { conversations: holding.clone(), contacts: Vec::new() }), "q={q}");
+    }
 }
 
 /// More than 2,000 contacts hold "example" (their emails), so both lists walk
@@ -168,6 +178,23 @@ async fn a_word_in_thousands_of_contacts_is_found_too(app: TestApp) {
     let named: Page<Conversation> =
         app.get("/api/v1/conversations?filter=all&q=visitor%20427&limit=200", app.admin_token()).await.json(200);
     assert_eq!(named.items.len(), 1);
+    assert_eq!(search::found(app.state.db.conn(), &["visitor"]).await.expect("searched"), None, "contacts walk");
+    // A word in a message of every conversation: the conversation list walks.
+    let conversations = backend::entities::conversations::Entity::find().all(app.state.db.conn()).await.expect("read");
+    let now = backend::clock::millis(backend::clock::Clock::now(&app.clock));
+    let sends = conversations.iter().map(|c| {
+        let target = backend::db::posts::PostTarget::Conversation(shared::ConversationId(c.id));
+        let post = crate::helpers::visitor_send(target, c.contact_id, &c.id.to_string(), "Everywhere hello", now);
+        app.state.db.post(post)
+    });
+    for posted in futures_util::future::join_all(sends).await {
+        posted.expect("stored");
+    }
+    assert_eq!(search::found(app.state.db.conn(), &["everywhere"]).await.expect("searched"), None, "messages walk");
+    let page: Page<Conversation> =
+        app.get("/api/v1/conversations?filter=all&q=everywhere&limit=200", app.admin_token()).await.json(200);
+    assert_eq!(page.items.len(), 200);
+    assert!(page.items.windows(2).all(|w| w[0].last_activity_at >= w[1].last_activity_at));
 }
 
 fn urlencode(s: &str) -> String {
