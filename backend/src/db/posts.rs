@@ -11,7 +11,7 @@ use super::rows::{ContactRow, ConversationRow, select_rows};
 use super::unavailable;
 use crate::entities::{attachments, contacts, conversations, messages};
 use crate::error::{ApiError, ApiResult};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, Value};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, Statement,
     TransactionTrait,
@@ -165,6 +165,31 @@ async fn together(batch: &mut Batch, posts: &[&NewPost], isolated: bool) -> Resu
 /// (author, client id) pairs looked up per query.
 const PAIRS_PER_QUERY: usize = 200;
 
+/// Messages with one of the (author, client id) `pairs`.
+///
+/// PostgreSQL gets a `VALUES` list, which it joins to the unique index, one
+/// probe per pair. Written as `(author = a AND client_id = c) OR …`, its planner
+/// takes a condition common to every pair out of the `OR`: when one author sent
+/// many of the pairs (an agent's replies, an integration's posts) it reads every
+/// message of that author from the index and intersects them with the pairs,
+/// a cost that grows with the author's history (24 ms for 300 pairs at 80,000
+/// messages of one author, against 0.5 ms this way; a seeded inbox's batches
+/// took seconds). SQLite probes the index for each term of the `OR` (and scans
+/// the table for a `VALUES` list).
+fn pairs_condition(backend: DbBackend, pairs: &[&(Uuid, &str)]) -> Condition {
+    if backend == DbBackend::Postgres {
+        let rows: Vec<String> = (0..pairs.len()).map(|i| format!("(${}::uuid, ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!("(messages.author_id, messages.client_id) IN (VALUES {})", rows.join(", "));
+        let values = pairs.iter().flat_map(|(author, client_id)| [Value::from(*author), Value::from(*client_id)]);
+        return Condition::all().add(Expr::cust_with_values(sql, values));
+    }
+    pairs.iter().fold(Condition::any(), |any, (author, client_id)| {
+        any.add(
+            Condition::all().add(messages::Column::AuthorId.eq(*author)).add(messages::Column::ClientId.eq(*client_id)),
+        )
+    })
+}
+
 /// What the database already holds about a batch of sends.
 struct Known {
     existing: HashMap<(Uuid, String), messages::Model>,
@@ -183,14 +208,7 @@ impl Known {
         let wanted_list: Vec<_> = wanted.iter().collect();
         let mut existing = HashMap::new();
         for chunk in wanted_list.chunks(PAIRS_PER_QUERY) {
-            let mut pairs = Condition::any();
-            for (author, client_id) in chunk {
-                pairs = pairs.add(
-                    Condition::all()
-                        .add(messages::Column::AuthorId.eq(*author))
-                        .add(messages::Column::ClientId.eq(*client_id)),
-                );
-            }
+            let pairs = pairs_condition(db.get_database_backend(), chunk);
             existing.extend(messages::Entity::find().filter(pairs).all(db).await?.into_iter().filter_map(|m| {
                 let client_id = m.client_id.clone()?;
                 let author = m.author_id?;
