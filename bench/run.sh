@@ -121,17 +121,25 @@ load() {
         "$(f received_by_agent0 "$r")/$(f sent "$r")" "$(f lost "$r")" "$(f ack_p99_ms "$r")" "$(mib "$(f rss_end_kib "$r")")"
 }
 
+# The kernel's count of connections dropped because a listen queue was full
+# (each costs its client a retransmission; a dropped final ACK can cost a 408).
+listen_overflows() {
+    awk '/^TcpExt:/ { if (!c) { for (i = 2; i <= NF; i++) if ($i == "ListenOverflows") c = i } else print $c }' /proc/net/netstat
+}
+
 idle() {
     local kind=$1
     echo "[$(date +%T)] idle $IDLE sockets: $kind" >&2
     start "$kind" 18302
-    local r
+    local r overflows
+    overflows=$(listen_overflows)
     r=$(taskset -c 1 "$WSLOAD" --proto "$(proto "$kind")" --url "$URL" --server-pid "$PID" --visitors "$IDLE" \
         --agents 0 --rate 0 --secs "$IDLE_SECS" --concurrency 256 2>>"$OUT/wsload.err" || true)
+    overflows=$(($(listen_overflows) - overflows))
     cleanup
     echo "$r" >>"$OUT/results.jsonl"
-    row '%-10s idle %6s sockets held %ss: connected %6s, closed by server %s, %6s bytes per socket' \
-        "$kind" "$IDLE" "$IDLE_SECS" "$(f visitors "$r")" "$(f closed_by_server "$r")" "$(f bytes_per_socket "$r")"
+    row '%-10s idle %6s sockets held %ss: connected %6s, closed by server %s, %6s bytes per socket, listen overflows %s' \
+        "$kind" "$IDLE" "$IDLE_SECS" "$(f visitors "$r")" "$(f closed_by_server "$r")" "$(f bytes_per_socket "$r")" "$overflows"
 }
 
 logins() {

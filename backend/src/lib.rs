@@ -15,6 +15,7 @@ pub mod events;
 pub mod hours;
 #[cfg(test)]
 mod layering;
+pub mod listener;
 pub mod mail;
 pub mod metrics;
 pub mod realtime;

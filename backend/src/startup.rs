@@ -15,7 +15,6 @@ use crate::storage::Storage;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
-use std::net::TcpListener;
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -86,7 +85,7 @@ impl Application {
         crate::domain::reply_emails::spawn(state.clone());
         let hub = web::Data::new(Hub::start(&state.bus));
         let caps = web::Data::new(SocketCaps::new(state.settings.sockets_per_visitor, state.settings.sockets_per_ip));
-        let listener = TcpListener::bind(state.settings.bind)?;
+        let listener = crate::listener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
