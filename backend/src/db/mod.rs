@@ -26,6 +26,7 @@ use crate::error::{ApiError, ApiResult};
 pub use crate::events::EventScope;
 use crate::events::EventSink;
 use crate::metrics::Metrics;
+pub use checkpoint::WalState;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use shared::ContactId;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub struct Db {
     read: DatabaseConnection,
     write: DatabaseConnection,
     writer: writer::Handle,
+    /// SQLite's checkpointer's connection.
+    copier: Option<DatabaseConnection>,
 }
 
 impl Db {
@@ -56,10 +59,11 @@ impl Db {
         // write can slip past the writer and meet `SQLITE_BUSY` under load.
         let read = if sqlite { Database::connect(options(url, sqlite, 4)).await? } else { write.clone() };
         let writer = writer::Handle::spawn(write.clone(), sink, config, metrics);
-        if sqlite {
-            checkpoint::spawn(Database::connect(options(url, sqlite, 1)).await?);
+        let copier = if sqlite { Some(Database::connect(options(url, sqlite, 1)).await?) } else { None };
+        if let Some(copier) = &copier {
+            checkpoint::spawn(copier.clone(), writer.clone());
         }
-        Ok(Self { read, write, writer })
+        Ok(Self { read, write, writer, copier })
     }
 
     /// The connection, for reads.
@@ -97,6 +101,15 @@ impl Db {
     /// Records that a visitor is on `page` now (batched; no event).
     pub fn visitor_seen(&self, contact: ContactId, page: Option<String>, at: i64) {
         self.writer.visitor_seen(contact, page, at);
+    }
+
+    /// A pass of SQLite's checkpointer (see [`checkpoint`]) now, finished by the
+    /// writer however short the WAL; `None` on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<Option<WalState>, sea_orm::DbErr> {
+        match &self.copier {
+            Some(copier) => checkpoint::pass(copier, &self.writer, 0).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Jobs waiting for the writer.

@@ -1,15 +1,17 @@
 //! The writer task: takes the jobs waiting in its queue as one batch, runs them
 //! in one transaction, commits once, then answers each job and publishes the
 //! batch's events. A bounded queue: when it is full, writers are told to retry
-//! (`unavailable`) instead of piling up memory.
+//! (`unavailable`) instead of piling up memory. Between two batches it also
+//! finishes SQLite's checkpoints when asked (see [`super::checkpoint`]).
 
 use super::batch::{self, Batch};
+use super::checkpoint::{self, WalState};
 use super::posts::{self, NewPost, PostJob, Posted};
 use super::txn::{Turn, WriteTxn};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventSink;
 use crate::metrics::Metrics;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbErr};
 use shared::ContactId;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,6 +44,8 @@ pub(super) enum Job {
     Post(PostJob),
     /// A visitor was seen on a page.
     VisitorSeen { contact: ContactId, page: Option<String>, at: i64 },
+    /// Copy what is left of the WAL into the database, after the batch commits.
+    Checkpoint(oneshot::Sender<Result<WalState, DbErr>>),
 }
 
 /// The sending side of the writer's queue.
@@ -98,6 +102,15 @@ impl Handle {
         }
     }
 
+    /// Copies the rest of SQLite's WAL into the database from the writer's own
+    /// connection, between two batches: no commit lands meanwhile, so every
+    /// frame can be copied and the next write starts the WAL over.
+    pub async fn checkpoint(&self) -> Result<WalState, DbErr> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Checkpoint(reply)).map_err(|_| DbErr::Custom("the write queue is full".into()))?;
+        answer.await.map_err(|_| DbErr::Custom("the writer stopped".into()))?
+    }
+
     /// Jobs waiting now.
     pub fn depth(&self) -> usize {
         self.depth.load(Ordering::Relaxed)
@@ -116,14 +129,35 @@ struct Writer {
 impl Writer {
     async fn run(mut self) {
         let mut jobs = Vec::with_capacity(self.max_batch);
+        let mut checkpoints = Vec::new();
         while self.queue.recv_many(&mut jobs, self.max_batch).await > 0 {
             self.depth.fetch_sub(jobs.len(), Ordering::Relaxed);
-            let failed = self.run_batch(std::mem::take(&mut jobs)).await;
+            checkpoints.extend(jobs.extract_if(.., |job| matches!(job, Job::Checkpoint(_))).filter_map(
+                |job| match job {
+                    Job::Checkpoint(reply) => Some(reply),
+                    _ => None,
+                },
+            ));
+            let failed = !jobs.is_empty() && self.run_batch(std::mem::take(&mut jobs)).await;
+            for reply in checkpoints.drain(..) {
+                let _ = reply.send(self.checkpoint().await);
+            }
             if failed {
                 // The database is unreachable or refusing: don't spin on it.
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
+    }
+
+    /// Copies the WAL's last frames, with no batch open.
+    async fn checkpoint(&self) -> Result<WalState, DbErr> {
+        let t0 = std::time::Instant::now();
+        let state = checkpoint::copy(&self.conn).await;
+        tracing::debug!(?state, took_us = t0.elapsed().as_micros() as u64, "the writer finished a checkpoint");
+        if t0.elapsed() > SLOW_BATCH {
+            tracing::warn!(took_ms = t0.elapsed().as_millis() as u64, "a slow checkpoint in the writer");
+        }
+        state
     }
 
     /// Runs one batch; `true` if it could not be committed.
@@ -148,6 +182,8 @@ impl Writer {
                     retried |= posts::run(&mut batch, std::mem::take(&mut posts)).await;
                     batch.take_turn(give).await;
                 }
+                // Taken out of the batch by `run`; answered after the commit.
+                Job::Checkpoint(_) => {}
             }
         }
         retried |= posts::run(&mut batch, posts).await;
@@ -180,7 +216,7 @@ fn fail_all(jobs: Vec<Job>, err: &ApiError) {
                 let _ = post.reply.send(Err(batch::clone_error(err)));
             }
             // Dropping the sender tells the waiting caller the turn failed.
-            Job::Turn(_) | Job::VisitorSeen { .. } => {}
+            Job::Turn(_) | Job::VisitorSeen { .. } | Job::Checkpoint(_) => {}
         }
     }
 }
