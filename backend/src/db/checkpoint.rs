@@ -16,8 +16,9 @@
 //! it zeroed by the kernel before use, and every page lookup searching a longer
 //! WAL index.
 
+use super::wal::{WalState, copy};
 use super::writer;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{DatabaseConnection, DbErr};
 use std::time::{Duration, Instant};
 
 /// How often committed pages are copied into the database. Measured under load
@@ -28,9 +29,10 @@ const EVERY: Duration = Duration::from_secs(1);
 
 /// WAL frames (pages of ~4 KiB) after which the writer finishes a pass so that
 /// the WAL starts over: ~1 GiB, every ~12 s at 5,000 messages a second. Each
-/// start-over costs the writer a stall (1–14 ms measured) and the disk more
-/// syncs; doing it every second (at 1,000 frames) took p99 at 5,000 msg/s from
-/// 16–17 ms to 45–47 ms in alternating runs. The WAL's size is bounded either way.
+/// start-over costs the writer a stall (17–47 ms measured at this size, 1–14 ms
+/// when done every second) and the disk more syncs; doing it every second (at
+/// 1,000 frames) took p99 at 5,000 msg/s from 16–17 ms to 45–47 ms in
+/// alternating runs. The WAL's size is bounded either way.
 const RESTART_AFTER: i64 = 262_144;
 
 /// Copies of what was committed during the bulk copy, before the writer
@@ -40,31 +42,6 @@ const TAIL_COPIES: usize = 3;
 
 /// A copy this quick leaves the writer next to nothing: no more tail copies.
 const QUICK_COPY: Duration = Duration::from_millis(2);
-
-/// Where the WAL stands after a checkpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WalState {
-    /// Frames in the WAL since it last started over.
-    pub frames: i64,
-    /// How many of them are copied into the database.
-    pub copied: i64,
-}
-
-impl WalState {
-    /// Whether every frame is copied (the next write starts the WAL over).
-    pub fn is_complete(&self) -> bool {
-        self.copied >= self.frames
-    }
-}
-
-/// One `PRAGMA wal_checkpoint(PASSIVE)` on `conn`.
-pub(super) async fn copy(conn: &impl ConnectionTrait) -> Result<WalState, DbErr> {
-    let sql = "PRAGMA wal_checkpoint(PASSIVE)";
-    let row = conn.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await?;
-    let row = row.ok_or_else(|| DbErr::Custom("wal_checkpoint answered nothing".into()))?;
-    // (busy, frames in the WAL, frames copied)
-    Ok(WalState { frames: row.try_get_by_index(1)?, copied: row.try_get_by_index(2)? })
-}
 
 /// One pass: the bulk on `copier`, then, once the WAL holds `restart_after`
 /// frames, the rest by the writer.

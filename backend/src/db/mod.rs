@@ -20,18 +20,19 @@ pub mod log;
 pub mod posts;
 pub mod rows;
 mod txn;
+mod wal;
 mod writer;
 
 use crate::error::{ApiError, ApiResult};
 pub use crate::events::EventScope;
 use crate::events::EventSink;
 use crate::metrics::Metrics;
-pub use checkpoint::WalState;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use shared::ContactId;
 use std::sync::Arc;
 use std::time::Duration;
 pub use txn::WriteTxn;
+pub use wal::WalState;
 pub use writer::WriterConfig;
 
 /// The database and its writer.

@@ -5,9 +5,9 @@
 //! finishes SQLite's checkpoints when asked (see [`super::checkpoint`]).
 
 use super::batch::{self, Batch};
-use super::checkpoint::{self, WalState};
 use super::posts::{self, NewPost, PostJob, Posted};
 use super::txn::{Turn, WriteTxn};
+use super::wal::{self, WalState};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventSink;
 use crate::metrics::Metrics;
@@ -152,7 +152,7 @@ impl Writer {
     /// Copies the WAL's last frames, with no batch open.
     async fn checkpoint(&self) -> Result<WalState, DbErr> {
         let t0 = std::time::Instant::now();
-        let state = checkpoint::copy(&self.conn).await;
+        let state = wal::copy(&self.conn).await;
         tracing::debug!(?state, took_us = t0.elapsed().as_micros() as u64, "the writer finished a checkpoint");
         if t0.elapsed() > SLOW_BATCH {
             tracing::warn!(took_ms = t0.elapsed().as_millis() as u64, "a slow checkpoint in the writer");
