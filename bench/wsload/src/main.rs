@@ -112,9 +112,13 @@ fn classify(proto: &str, t: &str) -> In {
     let found = match proto {
         "socketio" if t == "2" => Some(In::Reply("3")),
         "socketio" if t.starts_with("43") => num(&t[2..]).map(In::Ack), // 43<ack id = message id>[...]
-        "socketio" => t.strip_prefix("42").and_then(|b| serde_json::from_str::<Value>(b).ok())
-            .and_then(|v| v[1]["id"].as_u64()).map(In::Msg),
-        "ws" => serde_json::from_str::<Value>(t).ok()
+        "socketio" => t
+            .strip_prefix("42")
+            .and_then(|b| serde_json::from_str::<Value>(b).ok())
+            .and_then(|v| v[1]["id"].as_u64())
+            .map(In::Msg),
+        "ws" => serde_json::from_str::<Value>(t)
+            .ok()
             .and_then(|v| v["ack"].as_u64().map(In::Ack).or(v["id"].as_u64().map(In::Msg))),
         _ => {
             // natter: serde writes the tag first ({"type":"ack",...}); the message id is in client_id "w<id>".
@@ -122,7 +126,9 @@ fn classify(proto: &str, t: &str) -> In {
             let id = || t.split_once("\"client_id\":\"w").and_then(|(_, r)| num(r));
             match tag {
                 "ack" => id().map(In::Ack),
-                "event" if t.contains("\"type\":\"message_created\"") && t.contains("\"kind\":\"visitor\"") => id().map(In::Msg),
+                "event" if t.contains("\"type\":\"message_created\"") && t.contains("\"kind\":\"visitor\"") => {
+                    id().map(In::Msg)
+                }
                 "error" => Some(In::Error),
                 "reload_required" => Some(In::Reload),
                 _ => None,
@@ -140,7 +146,13 @@ enum Role {
 }
 
 /// Connects client `i` of `n`; returns a sender for outgoing text, or None when it could not connect.
-async fn client(a: &Args, role: Role, token: Option<String>, i: usize, n: usize) -> Option<mpsc::UnboundedSender<String>> {
+async fn client(
+    a: &Args,
+    role: Role,
+    token: Option<String>,
+    i: usize,
+    n: usize,
+) -> Option<mpsc::UnboundedSender<String>> {
     let name = if role == Role::Visitor { "visitor" } else { "agent" };
     let base = if role == Role::Visitor { &a.url } else { a.agent_url.as_ref().unwrap_or(&a.url) };
     let url = if a.proto == "natter" {
@@ -230,10 +242,11 @@ async fn request(method: &str, host: &str, path: &str, token: Option<&str>, body
     let err = sent.await.err();
     let text = String::from_utf8_lossy(&out);
     match text.split_once("\r\n\r\n") {
-        Some((head, json)) if err.is_none() && head.starts_with("HTTP/1.1 2") => serde_json::from_str(json).unwrap_or_else(|e| {
-            fail(path, e);
-            Value::Null
-        }),
+        Some((head, json)) if err.is_none() && head.starts_with("HTTP/1.1 2") => serde_json::from_str(json)
+            .unwrap_or_else(|e| {
+                fail(path, e);
+                Value::Null
+            }),
         _ => {
             fail(path, err.map_or_else(|| text.lines().next().unwrap_or("").to_owned(), |e| e.to_string()));
             Value::Null
@@ -298,11 +311,8 @@ fn proc_kib(pid: Option<u32>, key: &str) -> u64 {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let a = Args::parse();
-    let (agent_tokens, visitor_tokens) = if a.proto == "natter" {
-        natter_tokens(&a).await
-    } else {
-        (vec![None; a.agents], vec![None; a.visitors])
-    };
+    let (agent_tokens, visitor_tokens) =
+        if a.proto == "natter" { natter_tokens(&a).await } else { (vec![None; a.agents], vec![None; a.visitors]) };
     let rss_before = proc_kib(a.server_pid, "VmRSS:");
     let mut agents = Vec::new();
     for (i, token) in agent_tokens.into_iter().enumerate() {
@@ -343,7 +353,11 @@ async fn main() {
                         "natter" => json!({"type": "send", "client_id": format!("w{i}"), "body": BODY}).to_string(),
                         p => {
                             let m = json!({"id": i, "t": sched_ns(t0, interval, i), "body": BODY});
-                            if p == "socketio" { format!("42{i}[\"msg\",{m}]") } else { m.to_string() }
+                            if p == "socketio" {
+                                format!("42{i}[\"msg\",{m}]")
+                            } else {
+                                m.to_string()
+                            }
                         }
                     };
                     let _ = vs[(i as usize) % vs.len()].send(s);
@@ -366,21 +380,27 @@ async fn main() {
         let q = |h: &Histogram<u64>, q: f64| (h.value_at_quantile(q) as f64 / 10.0).round() / 100.0;
         let (d, k) = (DELIVERY.lock().unwrap(), ACK.lock().unwrap());
         let (delivered, acked) = (DELIVERED.load(Relaxed), ACKED.load(Relaxed));
-        merge(&mut out, json!({
-            "sent": measured, "received_by_agent0": delivered, "lost": measured.saturating_sub(delivered),
-            "p50_ms": q(&d, 0.5), "p99_ms": q(&d, 0.99), "p999_ms": q(&d, 0.999), "max_ms": q(&d, 1.0),
-            "acked": acked, "ack_p50_ms": q(&k, 0.5), "ack_p99_ms": q(&k, 0.99), "ack_p999_ms": q(&k, 0.999),
-            "drain_s": (drain.elapsed().as_secs_f64() * 10.0).round() / 10.0, "client_busy_pct": (busy * 100.0).round(),
-        }));
+        merge(
+            &mut out,
+            json!({
+                "sent": measured, "received_by_agent0": delivered, "lost": measured.saturating_sub(delivered),
+                "p50_ms": q(&d, 0.5), "p99_ms": q(&d, 0.99), "p999_ms": q(&d, 0.999), "max_ms": q(&d, 1.0),
+                "acked": acked, "ack_p50_ms": q(&k, 0.5), "ack_p99_ms": q(&k, 0.99), "ack_p999_ms": q(&k, 0.999),
+                "drain_s": (drain.elapsed().as_secs_f64() * 10.0).round() / 10.0, "client_busy_pct": (busy * 100.0).round(),
+            }),
+        );
     }
     let rss_end = proc_kib(a.server_pid, "VmRSS:");
-    merge(&mut out, json!({
-        "rss_end_kib": rss_end, "rss_peak_kib": proc_kib(a.server_pid, "VmHWM:"),
-        // What the sockets cost the server at the end: (RSS now - RSS before connecting) / sockets.
-        "bytes_per_socket": rss_end.saturating_sub(rss_before) * 1024 / connected.max(1),
-        "errors": ERRORS.load(Relaxed), "reloads": RELOADS.load(Relaxed), "closed_by_server": CLOSED.load(Relaxed),
-        "setup_failures": FAILED.load(Relaxed),
-    }));
+    merge(
+        &mut out,
+        json!({
+            "rss_end_kib": rss_end, "rss_peak_kib": proc_kib(a.server_pid, "VmHWM:"),
+            // What the sockets cost the server at the end: (RSS now - RSS before connecting) / sockets.
+            "bytes_per_socket": rss_end.saturating_sub(rss_before) * 1024 / connected.max(1),
+            "errors": ERRORS.load(Relaxed), "reloads": RELOADS.load(Relaxed), "closed_by_server": CLOSED.load(Relaxed),
+            "setup_failures": FAILED.load(Relaxed),
+        }),
+    );
     println!("{out}");
     std::process::exit(0);
 }
