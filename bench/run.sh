@@ -112,8 +112,9 @@ load() {
     echo "[$(date +%T)] load $rate msg/s: $kind" >&2
     start "$kind" 18301
     local r
-    r=$(taskset -c 1 "$WSLOAD" --proto "$(proto "$kind")" --url "$URL" --server-pid "$PID" --visitors "$VISITORS" \
-        --agents "$AGENTS" --rate "$rate" --secs "$SECS" --warmup "$WARMUP" 2>>"$OUT/wsload.err" || true)
+    r=$(WSLOAD_SLOW="$OUT/slow-$kind-$rate.txt" taskset -c 1 "$WSLOAD" --proto "$(proto "$kind")" --url "$URL" \
+        --server-pid "$PID" --visitors "$VISITORS" --agents "$AGENTS" --rate "$rate" --secs "$SECS" --warmup "$WARMUP" \
+        2>>"$OUT/wsload.err" || true)
     cleanup
     echo "$r" >>"$OUT/results.jsonl"
     row '%-10s %6s msg/s  p50 %8s  p99 %8s  p99.9 %8s ms  delivered %13s  lost %6s  ack-p99 %8s  RSS %4s MB' \

@@ -5,8 +5,11 @@
 //! each emit with an ack id) and `natter` (sessions and logins over HTTP, then /api/v1/ws/visitor|agent
 //! with the subprotocols `natter.v1` and `bearer.<token>`; the ack comes after the commit).
 //! With --rate 0 the sockets stay idle (heartbeats only) for --secs: the server's RSS per socket.
+//! With WSLOAD_SLOW=<file>, each delivery 4 ms late or more is listed there as "<scheduled send,
+//! Unix µs> <latency µs>", to line up with the server's logs.
 //! (Natter's copy of the shared side-by-side client: visitor sessions carry the widget's site key,
-//! and --agent-url puts the agents on another node of a cluster.)
+//! --agent-url puts the agents on another node of a cluster, and on loopback the connections come
+//! from several source addresses.)
 use clap::Parser;
 use futures_util::{stream, SinkExt, StreamExt};
 use hdrhistogram::Histogram;
@@ -69,6 +72,11 @@ static DELIVERY: LazyLock<Mutex<Histogram<u64>>> = LazyLock::new(hist);
 static ACK: LazyLock<Mutex<Histogram<u64>>> = LazyLock::new(hist);
 static DELIVERED: AtomicU64 = AtomicU64::new(0);
 static ACKED: AtomicU64 = AtomicU64::new(0);
+/// Deliveries at least this late (µs) are listed with their send times when WSLOAD_SLOW names a file.
+const SLOW_US: u64 = 4_000;
+static SLOW: Mutex<Vec<(u64, u64)>> = Mutex::new(Vec::new());
+/// The Unix time (µs) of the schedule's start, for the slow list.
+static EPOCH_US: OnceLock<u64> = OnceLock::new();
 static ERRORS: AtomicU64 = AtomicU64::new(0);
 static RELOADS: AtomicU64 = AtomicU64::new(0);
 static CLOSED: AtomicU64 = AtomicU64::new(0);
@@ -87,7 +95,12 @@ fn record(h: &Mutex<Histogram<u64>>, count: &AtomicU64, id: u64) {
         return;
     }
     let now = start.elapsed().as_nanos() as u64;
-    let _ = h.lock().unwrap().record((now.saturating_sub(sched_ns(t0, interval, id)) / 1000).max(1));
+    let us = (now.saturating_sub(sched_ns(t0, interval, id)) / 1000).max(1);
+    let _ = h.lock().unwrap().record(us);
+    if std::ptr::eq(h, &*DELIVERY) && us >= SLOW_US {
+        let epoch = EPOCH_US.get().copied().unwrap_or(0);
+        SLOW.lock().unwrap().push((epoch + sched_ns(t0, interval, id) / 1000, us));
+    }
     count.fetch_add(1, Relaxed);
 }
 
@@ -165,7 +178,12 @@ async fn client(
         req.headers_mut().insert("sec-websocket-protocol", format!("natter.v1, bearer.{t}").parse().ok()?);
     }
     let config = WebSocketConfig::default().read_buffer_size(8192).write_buffer_size(0);
-    let ws = match tokio_tungstenite::connect_async_with_config(req, Some(config), true).await {
+    let host = req.uri().authority().map(|a| a.to_string()).unwrap_or_default();
+    let connected = match connect(&host).await {
+        Ok(tcp) => tokio_tungstenite::client_async_with_config(req, tcp, Some(config)).await,
+        Err(e) => Err(e.into()),
+    };
+    let ws = match connected {
         Ok((ws, _)) => ws,
         Err(e) => {
             fail(name, e);
@@ -220,6 +238,35 @@ async fn client(
     Some(tx)
 }
 
+/// Loopback source addresses the client's connections take in turn (127.0.0.1, .2, …).
+///
+/// Each has its own ephemeral ports. From one address, the 18,000 session requests
+/// and then 18,000 sockets of the idle run left the kernel searching the port range
+/// at each connect (~1.3 ms each): this single-threaded client then sent some
+/// upgrade requests 5 s after connecting, and the server answered 408 (its limit
+/// on a request head). With a wider port range every socket connected.
+const SOURCES: u64 = 8;
+static NEXT_SOURCE: AtomicU64 = AtomicU64::new(0);
+
+/// A TCP connection to `host` (ip:port), from the next loopback source address
+/// when `host` is on loopback; Nagle's algorithm off.
+async fn connect(host: &str) -> std::io::Result<tokio::net::TcpStream> {
+    let addr = tokio::net::lookup_host(host)
+        .await?
+        .next()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, format!("no address for {host}")))?;
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    if let std::net::IpAddr::V4(ip) = addr.ip() {
+        if ip.is_loopback() {
+            let n = (NEXT_SOURCE.fetch_add(1, Relaxed) % SOURCES) as u8;
+            socket.bind((std::net::Ipv4Addr::new(127, 0, 0, 1 + n), 0).into())?;
+        }
+    }
+    let stream = socket.connect(addr).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
 /// One JSON POST over HTTP/1.1 (Connection: close); the answer's JSON, or Null.
 async fn post(host: &str, path: &str, token: Option<&str>, body: Value) -> Value {
     request("POST", host, path, token, Some(body)).await
@@ -235,7 +282,7 @@ async fn request(method: &str, host: &str, path: &str, token: Option<&str>, body
     );
     let mut out = Vec::new();
     let sent = async {
-        let mut s = tokio::net::TcpStream::connect(host).await?;
+        let mut s = connect(host).await?;
         s.write_all(req.as_bytes()).await?;
         s.read_to_end(&mut out).await
     };
@@ -342,6 +389,8 @@ async fn main() {
         let (start, cpu0) = (Instant::now(), cpu_ns());
         let t0 = start.elapsed().as_nanos() as f64;
         SCHED.set((start, t0, interval, warm)).unwrap();
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let _ = EPOCH_US.set(since_epoch.as_micros() as u64);
         let proto = a.proto.clone();
         // The schedule runs on its own OS thread: tokio's timer only has millisecond resolution.
         let sender = std::thread::spawn(move || {
@@ -380,6 +429,10 @@ async fn main() {
         let q = |h: &Histogram<u64>, q: f64| (h.value_at_quantile(q) as f64 / 10.0).round() / 100.0;
         let (d, k) = (DELIVERY.lock().unwrap(), ACK.lock().unwrap());
         let (delivered, acked) = (DELIVERED.load(Relaxed), ACKED.load(Relaxed));
+        if let Ok(path) = std::env::var("WSLOAD_SLOW") {
+            let lines: String = SLOW.lock().unwrap().iter().map(|(at, us)| format!("{at} {us}\n")).collect();
+            let _ = std::fs::write(path, lines);
+        }
         merge(
             &mut out,
             json!({
