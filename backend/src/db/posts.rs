@@ -145,7 +145,7 @@ async fn together(batch: &mut Batch, posts: &[&NewPost], isolated: bool) -> Resu
         for post in posts {
             outcomes.push(plan.add(log, &known, post)?);
         }
-        plan.write(db).await?;
+        plan.write(db, &known).await?;
         Ok(outcomes)
     }
     .await;
@@ -426,15 +426,23 @@ impl Plan {
         Ok(Ok(id))
     }
 
-    async fn write(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    /// Writes the plan; `known` holds the conversations as they were read.
+    async fn write(self, db: &impl ConnectionTrait, known: &Known) -> Result<(), DbErr> {
         let created: Vec<conversations::ActiveModel> =
             self.created.iter().filter_map(|id| self.conversations.get(id)).map(|row| active(row.model())).collect();
         for chunk in chunks(created) {
             conversations::Entity::insert_many(chunk).exec_without_returning(db).await?;
         }
-        let touched: Vec<&ConversationRow> = self.touched.iter().filter_map(|id| self.conversations.get(id)).collect();
-        for chunk in touched.chunks(CHUNK / 4) {
-            update_conversations(db, chunk).await?;
+        let (activity, every): (Vec<&ConversationRow>, Vec<&ConversationRow>) = self
+            .touched
+            .iter()
+            .filter_map(|id| self.conversations.get(id))
+            .partition(|row| known.conversations.get(&row.id).is_some_and(|before| only_activity(before, row)));
+        for chunk in activity.chunks(CHUNK / 2) {
+            update_conversations(db, chunk, ACTIVITY).await?;
+        }
+        for chunk in every.chunks(CHUNK / 4) {
+            update_conversations(db, chunk, EVERY).await?;
         }
         for chunk in chunks(self.messages) {
             messages::Entity::insert_many(chunk).exec_without_returning(db).await?;
@@ -459,56 +467,142 @@ impl Plan {
     }
 }
 
-/// Sets what a message changes on each of `rows`, in one statement:
-/// `UPDATE … FROM (VALUES …)`, which SQLite (3.33+) and PostgreSQL both speak.
-async fn update_conversations(db: &impl ConnectionTrait, rows: &[&ConversationRow]) -> Result<(), DbErr> {
+/// A column of `conversations` that a message may change.
+#[derive(Clone, Copy)]
+enum Changed {
+    Status,
+    ClosedAt,
+    AwaitingReplySince,
+    LastVisitorMessageAt,
+    LastVisitorSeq,
+    MissedAt,
+    LastActivityAt,
+    LastMessagePreview,
+    SnoozedUntil,
+    SnoozedBy,
+    FirstReplyAt,
+    FirstResponseMs,
+}
+
+/// What almost every message changes: the activity and, for a visitor's, the
+/// wait. A conversation whose other columns stay as they were is updated with
+/// these alone, so that SQLite leaves the indexes on the others alone (it
+/// rewrites the entries of every index on a column named in `SET`, changed or
+/// not: the assignee and group indexes, a page each per commit).
+const ACTIVITY: &[Changed] = &[
+    Changed::AwaitingReplySince,
+    Changed::LastVisitorMessageAt,
+    Changed::LastVisitorSeq,
+    Changed::LastActivityAt,
+    Changed::LastMessagePreview,
+];
+
+/// Every column a message may change.
+const EVERY: &[Changed] = &[
+    Changed::Status,
+    Changed::ClosedAt,
+    Changed::AwaitingReplySince,
+    Changed::LastVisitorMessageAt,
+    Changed::LastVisitorSeq,
+    Changed::MissedAt,
+    Changed::LastActivityAt,
+    Changed::LastMessagePreview,
+    Changed::SnoozedUntil,
+    Changed::SnoozedBy,
+    Changed::FirstReplyAt,
+    Changed::FirstResponseMs,
+];
+
+impl Changed {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Status => "status",
+            Self::ClosedAt => "closed_at",
+            Self::AwaitingReplySince => "awaiting_reply_since",
+            Self::LastVisitorMessageAt => "last_visitor_message_at",
+            Self::LastVisitorSeq => "last_visitor_seq",
+            Self::MissedAt => "missed_at",
+            Self::LastActivityAt => "last_activity_at",
+            Self::LastMessagePreview => "last_message_preview",
+            Self::SnoozedUntil => "snoozed_until",
+            Self::SnoozedBy => "snoozed_by",
+            Self::FirstReplyAt => "first_reply_at",
+            Self::FirstResponseMs => "first_response_ms",
+        }
+    }
+
+    /// PostgreSQL types a `VALUES` list from its first row, where a NULL says
+    /// nothing: the nullable columns are cast.
+    fn cast(self) -> Option<&'static str> {
+        match self {
+            Self::Status | Self::LastActivityAt | Self::LastMessagePreview => None,
+            Self::SnoozedBy => Some("uuid"),
+            _ => Some("bigint"),
+        }
+    }
+
+    fn value(self, row: &ConversationRow) -> sea_orm::Value {
+        match self {
+            Self::Status => row.status.into(),
+            Self::ClosedAt => row.closed_at.into(),
+            Self::AwaitingReplySince => row.awaiting_reply_since.into(),
+            Self::LastVisitorMessageAt => row.last_visitor_message_at.into(),
+            Self::LastVisitorSeq => row.last_visitor_seq.into(),
+            Self::MissedAt => row.missed_at.into(),
+            Self::LastActivityAt => row.last_activity_at.into(),
+            Self::LastMessagePreview => row.last_message_preview.clone().into(),
+            Self::SnoozedUntil => row.snoozed_until.into(),
+            Self::SnoozedBy => row.snoozed_by.into(),
+            Self::FirstReplyAt => row.first_reply_at.into(),
+            Self::FirstResponseMs => row.first_response_ms.into(),
+        }
+    }
+}
+
+/// Whether the messages left `after` as `before` but for the [`ACTIVITY`] columns.
+fn only_activity(before: &ConversationRow, after: &ConversationRow) -> bool {
+    before.status == after.status
+        && before.closed_at == after.closed_at
+        && before.missed_at == after.missed_at
+        && before.snoozed_until == after.snoozed_until
+        && before.snoozed_by == after.snoozed_by
+        && before.first_reply_at == after.first_reply_at
+        && before.first_response_ms == after.first_response_ms
+}
+
+/// Sets `columns` of each of `rows`, in one statement: `UPDATE … FROM (VALUES …)`,
+/// which SQLite (3.33+) and PostgreSQL both speak.
+async fn update_conversations(
+    db: &impl ConnectionTrait,
+    rows: &[&ConversationRow],
+    columns: &[Changed],
+) -> Result<(), DbErr> {
     if rows.is_empty() {
         return Ok(());
     }
     let backend = db.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 13);
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * (columns.len() + 1));
     let mut tuples = Vec::with_capacity(rows.len());
     for row in rows {
         let start = values.len();
-        values.extend([
-            row.id.into(),
-            row.status.into(),
-            row.closed_at.into(),
-            row.awaiting_reply_since.into(),
-            row.last_visitor_message_at.into(),
-            row.last_visitor_seq.into(),
-            row.missed_at.into(),
-            row.last_activity_at.into(),
-            row.last_message_preview.clone().into(),
-            row.snoozed_until.into(),
-            row.snoozed_by.into(),
-            row.first_reply_at.into(),
-            row.first_response_ms.into(),
-        ]);
+        values.push(row.id.into());
+        values.extend(columns.iter().map(|c| c.value(row)));
         let marks: Vec<String> = (start + 1..=values.len())
             .map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { "?".to_owned() })
             .collect();
         tuples.push(format!("({})", marks.join(", ")));
     }
-    // PostgreSQL types a VALUES list from its first row, where a NULL says nothing.
-    let cast_to = |column: &str, ty: &str| {
-        if backend == DbBackend::Postgres { format!("v.{column}::{ty}") } else { format!("v.{column}") }
-    };
-    let cast = |column: &str| cast_to(column, "bigint");
+    let set: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c.cast() {
+            Some(ty) if backend == DbBackend::Postgres => format!("{} = v.column{}::{ty}", c.name(), i + 2),
+            _ => format!("{} = v.column{}", c.name(), i + 2),
+        })
+        .collect();
     let sql = format!(
-        "UPDATE conversations SET status = v.column2, closed_at = {}, awaiting_reply_since = {}, \
-         last_visitor_message_at = {}, last_visitor_seq = {}, missed_at = {}, last_activity_at = v.column8, \
-         last_message_preview = v.column9, snoozed_until = {}, snoozed_by = {}, first_reply_at = {}, \
-         first_response_ms = {} FROM (VALUES {}) AS v WHERE conversations.id = v.column1",
-        cast("column3"),
-        cast("column4"),
-        cast("column5"),
-        cast("column6"),
-        cast("column7"),
-        cast("column10"),
-        cast_to("column11", "uuid"),
-        cast("column12"),
-        cast("column13"),
+        "UPDATE conversations SET {} FROM (VALUES {}) AS v WHERE conversations.id = v.column1",
+        set.join(", "),
         tuples.join(", ")
     );
     let result = db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
@@ -530,4 +624,52 @@ fn chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
         out.push(rows);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::stored::StoredStatus;
+
+    fn open_conversation() -> ConversationRow {
+        let contact = ContactRow { id: Uuid::now_v7(), name: None, email: None, banned_at: None };
+        ConversationRow::new_open(Uuid::now_v7(), &contact, 1_000)
+    }
+
+    /// `before` after `kind` at `now`, and whether only the activity moved.
+    fn after(before: &ConversationRow, kind: MessageKind, now: i64) -> bool {
+        let mut row = before.clone();
+        row.apply_message(kind, 7, Some("hi".into()), now);
+        only_activity(before, &row)
+    }
+
+    #[test]
+    fn a_message_in_an_open_conversation_moves_only_its_activity() {
+        let mut waiting = open_conversation();
+        assert!(after(&waiting, MessageKind::Visitor, 2_000));
+        waiting.apply_message(MessageKind::Visitor, 1, None, 2_000);
+        waiting.first_reply_at = Some(2_500);
+        assert!(after(&waiting, MessageKind::Visitor, 3_000), "a visitor writing again");
+        assert!(after(&waiting, MessageKind::Comment, 3_000), "an internal comment");
+    }
+
+    #[test]
+    fn a_message_that_changes_more_updates_every_column() {
+        let mut closed = open_conversation();
+        closed.status = StoredStatus::Closed;
+        closed.closed_at = Some(1_500);
+        assert!(!after(&closed, MessageKind::Visitor, 2_000), "reopened");
+
+        let mut snoozed = open_conversation();
+        snoozed.snoozed_until = Some(9_000);
+        assert!(!after(&snoozed, MessageKind::Visitor, 2_000), "woken");
+
+        let mut waiting = open_conversation();
+        waiting.apply_message(MessageKind::Visitor, 1, None, 2_000);
+        assert!(!after(&waiting, MessageKind::Reply, 3_000), "the first reply's facts");
+
+        waiting.missed_at = Some(2_500);
+        waiting.first_reply_at = Some(2_600);
+        assert!(!after(&waiting, MessageKind::Reply, 3_000), "a missed conversation answered");
+    }
 }
