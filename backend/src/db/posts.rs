@@ -13,8 +13,8 @@ use crate::entities::{attachments, contacts, conversations, messages};
 use crate::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, Value};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, Statement,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, IdenStatic, QueryFilter, QuerySelect, Set,
+    Statement, TransactionTrait,
 };
 use shared::api::{Attachment, Message, MessageKind};
 use shared::events::Event;
@@ -467,96 +467,56 @@ impl Plan {
     }
 }
 
-/// A column of `conversations` that a message may change.
-#[derive(Clone, Copy)]
-enum Changed {
-    Status,
-    ClosedAt,
-    AwaitingReplySince,
-    LastVisitorMessageAt,
-    LastVisitorSeq,
-    MissedAt,
-    LastActivityAt,
-    LastMessagePreview,
-    SnoozedUntil,
-    SnoozedBy,
-    FirstReplyAt,
-    FirstResponseMs,
-}
-
 /// What almost every message changes: the activity and, for a visitor's, the
 /// wait. A conversation whose other columns stay as they were is updated with
 /// these alone, so that SQLite leaves the indexes on the others alone (it
 /// rewrites the entries of every index on a column named in `SET`, changed or
 /// not: the assignee and group indexes, a page each per commit).
-const ACTIVITY: &[Changed] = &[
-    Changed::AwaitingReplySince,
-    Changed::LastVisitorMessageAt,
-    Changed::LastVisitorSeq,
-    Changed::LastActivityAt,
-    Changed::LastMessagePreview,
+const ACTIVITY: &[conversations::Column] = &[
+    conversations::Column::AwaitingReplySince,
+    conversations::Column::LastVisitorMessageAt,
+    conversations::Column::LastVisitorSeq,
+    conversations::Column::LastActivityAt,
+    conversations::Column::LastMessagePreview,
 ];
 
 /// Every column a message may change.
-const EVERY: &[Changed] = &[
-    Changed::Status,
-    Changed::ClosedAt,
-    Changed::AwaitingReplySince,
-    Changed::LastVisitorMessageAt,
-    Changed::LastVisitorSeq,
-    Changed::MissedAt,
-    Changed::LastActivityAt,
-    Changed::LastMessagePreview,
-    Changed::SnoozedUntil,
-    Changed::SnoozedBy,
-    Changed::FirstReplyAt,
-    Changed::FirstResponseMs,
+const EVERY: &[conversations::Column] = &[
+    conversations::Column::Status,
+    conversations::Column::ClosedAt,
+    conversations::Column::AwaitingReplySince,
+    conversations::Column::LastVisitorMessageAt,
+    conversations::Column::LastVisitorSeq,
+    conversations::Column::MissedAt,
+    conversations::Column::LastActivityAt,
+    conversations::Column::LastMessagePreview,
+    conversations::Column::SnoozedUntil,
+    conversations::Column::SnoozedBy,
+    conversations::Column::FirstReplyAt,
+    conversations::Column::FirstResponseMs,
 ];
 
-impl Changed {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Status => "status",
-            Self::ClosedAt => "closed_at",
-            Self::AwaitingReplySince => "awaiting_reply_since",
-            Self::LastVisitorMessageAt => "last_visitor_message_at",
-            Self::LastVisitorSeq => "last_visitor_seq",
-            Self::MissedAt => "missed_at",
-            Self::LastActivityAt => "last_activity_at",
-            Self::LastMessagePreview => "last_message_preview",
-            Self::SnoozedUntil => "snoozed_until",
-            Self::SnoozedBy => "snoozed_by",
-            Self::FirstReplyAt => "first_reply_at",
-            Self::FirstResponseMs => "first_response_ms",
-        }
-    }
-
-    /// PostgreSQL types a `VALUES` list from its first row, where a NULL says
-    /// nothing: the nullable columns are cast.
-    fn cast(self) -> Option<&'static str> {
-        match self {
-            Self::Status | Self::LastActivityAt | Self::LastMessagePreview => None,
-            Self::SnoozedBy => Some("uuid"),
-            _ => Some("bigint"),
-        }
-    }
-
-    fn value(self, row: &ConversationRow) -> sea_orm::Value {
-        match self {
-            Self::Status => row.status.into(),
-            Self::ClosedAt => row.closed_at.into(),
-            Self::AwaitingReplySince => row.awaiting_reply_since.into(),
-            Self::LastVisitorMessageAt => row.last_visitor_message_at.into(),
-            Self::LastVisitorSeq => row.last_visitor_seq.into(),
-            Self::MissedAt => row.missed_at.into(),
-            Self::LastActivityAt => row.last_activity_at.into(),
-            Self::LastMessagePreview => row.last_message_preview.clone().into(),
-            Self::SnoozedUntil => row.snoozed_until.into(),
-            Self::SnoozedBy => row.snoozed_by.into(),
-            Self::FirstReplyAt => row.first_reply_at.into(),
-            Self::FirstResponseMs => row.first_response_ms.into(),
-        }
-    }
+/// `column` of `row`, for a column a message may change ([`EVERY`]), and its
+/// cast: PostgreSQL types a `VALUES` list from its first row, where a NULL says
+/// nothing, so the nullable columns are cast.
+fn changed(column: conversations::Column, row: &ConversationRow) -> Result<(Value, Option<&'static str>), DbErr> {
+    use conversations::Column as C;
+    let bigint = Some("bigint");
+    Ok(match column {
+        C::Status => (row.status.into(), None),
+        C::ClosedAt => (row.closed_at.into(), bigint),
+        C::AwaitingReplySince => (row.awaiting_reply_since.into(), bigint),
+        C::LastVisitorMessageAt => (row.last_visitor_message_at.into(), bigint),
+        C::LastVisitorSeq => (row.last_visitor_seq.into(), bigint),
+        C::MissedAt => (row.missed_at.into(), bigint),
+        C::LastActivityAt => (row.last_activity_at.into(), None),
+        C::LastMessagePreview => (row.last_message_preview.clone().into(), None),
+        C::SnoozedUntil => (row.snoozed_until.into(), bigint),
+        C::SnoozedBy => (row.snoozed_by.into(), Some("uuid")),
+        C::FirstReplyAt => (row.first_reply_at.into(), bigint),
+        C::FirstResponseMs => (row.first_response_ms.into(), bigint),
+        other => return Err(DbErr::Custom(format!("a message does not change conversations.{}", other.as_str()))),
+    })
 }
 
 /// Whether the messages left `after` as `before` but for the [`ACTIVITY`] columns.
@@ -575,31 +535,31 @@ fn only_activity(before: &ConversationRow, after: &ConversationRow) -> bool {
 async fn update_conversations(
     db: &impl ConnectionTrait,
     rows: &[&ConversationRow],
-    columns: &[Changed],
+    columns: &[conversations::Column],
 ) -> Result<(), DbErr> {
-    if rows.is_empty() {
-        return Ok(());
-    }
+    let Some(first) = rows.first() else { return Ok(()) };
     let backend = db.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * (columns.len() + 1));
+    let mut values: Vec<Value> = Vec::with_capacity(rows.len() * (columns.len() + 1));
     let mut tuples = Vec::with_capacity(rows.len());
     for row in rows {
         let start = values.len();
         values.push(row.id.into());
-        values.extend(columns.iter().map(|c| c.value(row)));
+        for column in columns {
+            values.push(changed(*column, row)?.0);
+        }
         let marks: Vec<String> = (start + 1..=values.len())
             .map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { "?".to_owned() })
             .collect();
         tuples.push(format!("({})", marks.join(", ")));
     }
-    let set: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match c.cast() {
-            Some(ty) if backend == DbBackend::Postgres => format!("{} = v.column{}::{ty}", c.name(), i + 2),
-            _ => format!("{} = v.column{}", c.name(), i + 2),
-        })
-        .collect();
+    let mut set = Vec::with_capacity(columns.len());
+    for (i, column) in columns.iter().enumerate() {
+        let (name, place) = (column.as_str(), i + 2);
+        set.push(match changed(*column, first)?.1 {
+            Some(ty) if backend == DbBackend::Postgres => format!("{name} = v.column{place}::{ty}"),
+            _ => format!("{name} = v.column{place}"),
+        });
+    }
     let sql = format!(
         "UPDATE conversations SET {} FROM (VALUES {}) AS v WHERE conversations.id = v.column1",
         set.join(", "),
