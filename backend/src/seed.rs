@@ -117,36 +117,40 @@ pub async fn run(settings: &Settings, conversations: u64, messages: u64) -> anyh
     let mut words = Words(0x9e37_79b9_7f4a_7c15);
     let per = messages / conversations;
     let extra = messages % conversations;
-    // Each conversation's first message comes from its visitor and opens it.
-    let mut opened = Vec::with_capacity(count);
-    for (wave, chunk) in people.chunks(WAVE).enumerate() {
-        let sends = chunk.iter().enumerate().map(|(j, contact)| {
-            let i = wave * WAVE + j;
-            let post = visitor_post(PostTarget::Visitor(*contact), contact.0, words.sentence(6), start_of(i));
-            db.post(post)
-        });
-        for posted in try_join_all(sends).await? {
-            opened.push(conversation_of(posted));
-        }
-    }
-    // Then replies and answers, alternating, ending with a reply.
-    let mut written = conversations;
     let total_of = |i: usize| per + u64::from((i as u64) < extra);
-    let longest = per + u64::from(extra > 0);
-    for step in 1..longest {
-        let due: Vec<usize> = (0..count).filter(|i| step < total_of(*i)).collect();
-        for chunk in due.chunks(WAVE) {
-            let sends = chunk.iter().map(|&i| {
-                let at = (start_of(i) + i64::try_from(step).unwrap_or(0) * 120_000).min(now);
-                let target = PostTarget::Conversation(opened[i]);
-                // The last message of each conversation, and every other one, is a reply.
-                let reply = (total_of(i) - 1 - step) % 2 == 0;
-                let body = words.sentence(if reply { 12 } else { 6 });
-                let post =
-                    if reply { reply_post(target, body, at) } else { visitor_post(target, people[i].0, body, at) };
+    let at_of = |i: usize, step: u64| (start_of(i) + i64::try_from(step).unwrap_or(0) * 120_000).min(now);
+    // Every message, in the order of its time, as a live inbox writes them: the
+    // rows follow time, so the newest conversations hold the newest rows.
+    let mut order: Vec<(i64, usize, u64)> =
+        (0..count).flat_map(|i| (0..total_of(i)).map(move |step| (at_of(i, step), i, step))).collect();
+    order.sort_unstable();
+    // Written WAVE at a time. Each conversation's first message comes from its
+    // visitor and opens it; a later message of a conversation opened in the same
+    // wave needs its id, so it goes in a second round. Visitor and agent
+    // alternate, the last message a reply.
+    let mut opened: Vec<Option<ConversationId>> = vec![None; count];
+    let mut written = 0u64;
+    for wave in order.chunks(WAVE) {
+        let (ready, waiting): (Vec<_>, Vec<_>) =
+            wave.iter().partition(|(_, i, step)| *step == 0 || opened[*i].is_some());
+        for round in [ready, waiting] {
+            let sends = round.iter().map(|&&(at, i, step)| {
+                let post = match opened[i] {
+                    None => visitor_post(PostTarget::Visitor(people[i]), people[i].0, words.sentence(6), at),
+                    Some(conversation) => {
+                        let target = PostTarget::Conversation(conversation);
+                        let reply = (total_of(i) - 1 - step) % 2 == 0;
+                        let body = words.sentence(if reply { 12 } else { 6 });
+                        if reply { reply_post(target, body, at) } else { visitor_post(target, people[i].0, body, at) }
+                    }
+                };
                 db.post(post)
             });
-            written += try_join_all(sends).await?.len() as u64;
+            let posted = try_join_all(sends).await?;
+            for (&&(_, i, _), posted) in round.iter().zip(posted) {
+                opened[i].get_or_insert(conversation_of(posted));
+            }
+            written += round.len() as u64;
         }
     }
     // The server's checkpointer keeps SQLite's WAL short as it goes; a bulk load
