@@ -29,6 +29,7 @@ mod m20261207_000120_add_assignment;
 mod m20261207_000130_create_business_hours;
 mod m20261207_000140_add_ratings;
 mod m20261207_000150_add_first_response;
+mod m20261208_000160_create_search_terms;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000130_create_business_hours::Migration),
             Box::new(m20261207_000140_add_ratings::Migration),
             Box::new(m20261207_000150_add_first_response::Migration),
+            Box::new(m20261208_000160_create_search_terms::Migration),
         ]
     }
 }

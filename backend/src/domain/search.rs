@@ -13,6 +13,10 @@ use uuid::Uuid;
 /// Most words a query is searched by; the rest are ignored.
 const MAX_WORDS: usize = 8;
 
+/// Most whole words one query word is searched as on SQLite; a word that starts
+/// more is searched as a prefix.
+const MAX_EXPANSION: usize = 16;
+
 /// Up to this many matching rows, the matches are listed by id first.
 const FEW: u64 = 2_000;
 
@@ -29,21 +33,111 @@ pub fn words(q: &str) -> Vec<&str> {
     q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(MAX_WORDS).collect()
 }
 
-/// The words as the database takes them: on SQLite a match expression (every
-/// word as a prefix; words hold only letters and digits, nothing to quote); on
-/// PostgreSQL the words themselves, which `natter_search_query` cuts again after
-/// `unaccent` (that turns some letters into punctuation) and makes prefixes.
-fn pattern(backend: DbBackend, words: &[&str]) -> String {
-    match backend {
-        DbBackend::Postgres => words.join(" "),
-        _ => words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "),
+/// One query word as a text index is asked for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Term {
+    /// The index's whole words that start with it (SQLite); none when the index
+    /// holds no such word.
+    Words(Vec<String>),
+    /// The word itself, for the database to search as the start of words.
+    Prefix(String),
+}
+
+/// A query's words as one text index is asked for them: rows holding every term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pattern(Vec<Term>);
+
+impl Pattern {
+    /// Every word a prefix: how PostgreSQL is always asked.
+    fn prefixes(words: &[&str]) -> Self {
+        Self(words.iter().map(|w| Term::Prefix((*w).to_owned())).collect())
     }
+
+    /// Whether no row can match: a word that starts no word of the index.
+    fn is_empty(&self) -> bool {
+        self.0.iter().any(|t| matches!(t, Term::Words(words) if words.is_empty()))
+    }
+
+    /// Whether SQLite must merge a prefix's lists to read it.
+    fn has_prefix(&self) -> bool {
+        self.0.iter().any(|t| matches!(t, Term::Prefix(_)))
+    }
+
+    /// The prefixes read as whole words: the rows it finds match the pattern too.
+    fn whole(&self) -> Self {
+        Self(
+            self.0
+                .iter()
+                .map(|t| match t {
+                    Term::Prefix(w) => Term::Words(vec![w.clone()]),
+                    words => words.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    /// As the database takes it: on SQLite a match expression (a word's whole
+    /// words joined by `OR`, a prefix starred); on PostgreSQL the words
+    /// themselves, which `natter_search_query` cuts again after `unaccent` (that
+    /// turns some letters into punctuation) and makes prefixes.
+    fn text(&self, backend: DbBackend) -> String {
+        let quoted = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
+        let terms = self.0.iter().map(|t| match (backend, t) {
+            (DbBackend::Postgres, Term::Prefix(w)) => w.clone(),
+            (DbBackend::Postgres, Term::Words(words)) => words.join(" "),
+            (_, Term::Prefix(w)) => format!("{}*", quoted(w)),
+            (_, Term::Words(words)) if words.len() == 1 => quoted(&words[0]),
+            (_, Term::Words(words)) => {
+                format!("({})", words.iter().map(|w| quoted(w)).collect::<Vec<_>>().join(" OR "))
+            }
+        });
+        terms.collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// The query's words as `index` is asked for them. On SQLite each word of
+/// ASCII letters and digits (which FTS5 folds to lower case and nothing else)
+/// becomes the index's whole words that start with it, read from its word list
+/// (`*_search_words`, migration `create_search_terms`): FTS5 merges a prefix's
+/// lists of rows before it returns the first row (11 ms for a word in 164,000 of
+/// a million messages), but reads whole words as it goes (0.07 ms for the first
+/// 2,000). Other words, and a word that starts more than [`MAX_EXPANSION`]
+/// words, stay prefixes: how FTS5 folds accents is its own.
+async fn pattern(db: &impl ConnectionTrait, index: Index, words: &[&str]) -> Result<Pattern, DbErr> {
+    let backend = db.get_database_backend();
+    if backend != DbBackend::Sqlite {
+        return Ok(Pattern::prefixes(words));
+    }
+    let table = match index {
+        Index::Messages => "messages_search_words",
+        Index::Contacts => "contacts_search_words",
+    };
+    // fts5vocab takes `<` as `<=`: the bound is the prefix and the last code
+    // point, which no word (letters and digits) holds.
+    let sql = format!("SELECT term FROM {table} WHERE term >= ? AND term <= ? ORDER BY term LIMIT ?");
+    let mut terms = Vec::with_capacity(words.len());
+    for word in words {
+        if !word.is_ascii() {
+            terms.push(Term::Prefix((*word).to_owned()));
+            continue;
+        }
+        let prefix = word.to_ascii_lowercase();
+        let values = [prefix.clone().into(), format!("{prefix}\u{10FFFF}").into(), (MAX_EXPANSION as i64 + 1).into()];
+        let rows = db.query_all_raw(Statement::from_sql_and_values(backend, &sql, values)).await?;
+        let found: Vec<String> = rows.iter().map(|r| r.try_get_by_index(0)).collect::<Result<_, _>>()?;
+        terms.push(if found.len() > MAX_EXPANSION {
+            Term::Prefix(prefix)
+        } else {
+            Term::Words(found.into_iter().filter(|t| t.starts_with(&prefix)).collect())
+        });
+    }
+    Ok(Pattern(terms))
 }
 
 /// Contacts (rows of `contacts`) whose name, email or phone has every word,
 /// asked of each contact the list walks. (sea-query writes values for `?` on
 /// SQLite and `$n` on PostgreSQL.)
-fn contact_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
+fn contact_matches(backend: DbBackend, pattern: &Pattern) -> SimpleExpr {
     let sql = match backend {
         // `OFFSET 0`: each contact is asked as the list walks them (see
         // `conversation_matches`); a bare condition lets the planner read every
@@ -55,53 +149,74 @@ fn contact_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
         }
         _ => "contacts.rowid IN (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)",
     };
-    Expr::cust_with_values(sql, [pattern(backend, words)])
+    Expr::cust_with_values(sql, [pattern.text(backend)])
 }
 
 /// Contacts matching every word, as a condition on `contacts`: by id when
 /// fewer than [`FEW`] match, else asked of each contact the list walks.
 pub async fn contacts_matching(db: &impl ConnectionTrait, words: &[&str]) -> Result<Condition, DbErr> {
-    let found = first_look(db, Index::Contacts, words).await?;
+    let pattern = pattern(db, Index::Contacts, words).await?;
+    let found = first_look(db, Index::Contacts, &pattern).await?;
     if found.rows < FEW {
         return Ok(Condition::all().add(contacts::Column::Id.is_in(found.ids)));
     }
-    Ok(Condition::all().add(contact_matches(db.get_database_backend(), words)))
+    Ok(Condition::all().add(contact_matches(db.get_database_backend(), &pattern)))
 }
 
 /// Conversations (rows of `conversations`) whose contact has every word, or one
-/// of whose messages does.
-fn conversation_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
-    let sql = match backend {
+/// of whose messages does; `newest`, the matching messages the index was read for.
+fn conversation_matches(backend: DbBackend, messages: &Pattern, contacts: &Pattern, newest: &Look) -> Condition {
+    if backend == DbBackend::Postgres {
         // Asked of each conversation the list walks, in its order, until the page
         // is full. `OFFSET 0` keeps each question with its conversation: without
         // it the planner hashes every matching message's conversation first
         // (a bitmap scan of each match and its words recomputed: 23–36 ms for a
         // word in 33,000 of 200,000 messages, against 5 ms this way, which does
-        // not grow with the inbox).
-        DbBackend::Postgres => {
-            "(EXISTS (SELECT 1 FROM contacts WHERE contacts.id = conversations.contact_id AND \
+        // not grow with the inbox). Both patterns are the words themselves, so
+        // `$1` (one value) serves both.
+        let sql = "(EXISTS (SELECT 1 FROM contacts WHERE contacts.id = conversations.contact_id AND \
              natter_search_words(coalesce(contacts.name, '') || ' ' || coalesce(contacts.email, '') || ' ' || \
              coalesce(contacts.phone, '')) @@ natter_search_query($1) OFFSET 0) \
              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND \
-             natter_search_words(m.body) @@ natter_search_query($1) OFFSET 0))"
-        }
-        // Asked of each conversation the list walks, in its order, until the page
-        // is full: SQLite reads the matching messages' ids once (an ephemeral index)
-        // and looks up only the walked conversations' messages in it, instead of
-        // finding the conversation of every matching message first.
-        _ => {
-            "(conversations.contact_id IN (SELECT contacts.id FROM contacts WHERE contacts.rowid IN \
-             (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?)) \
-             OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND m.rowid IN \
-             (SELECT rowid FROM messages_search WHERE messages_search MATCH ?)))"
-        }
-    };
-    let pattern = pattern(backend, words);
-    match backend {
-        // PostgreSQL's placeholders are numbered: `$1` twice is one value.
-        DbBackend::Postgres => Expr::cust_with_values(sql, [pattern]),
-        _ => Expr::cust_with_values(sql, [pattern.clone(), pattern]),
+             natter_search_words(m.body) @@ natter_search_query($1) OFFSET 0))";
+        return Condition::all().add(Expr::cust_with_values(sql, [messages.text(backend)]));
     }
+    // SQLite, asked of each conversation the list walks, in its order, until the
+    // page is full. An index that can't match is left out.
+    let mut any = Condition::any();
+    if !contacts.is_empty() {
+        any = any.add(Expr::cust_with_values(
+            "conversations.contact_id IN (SELECT contacts.id FROM contacts WHERE contacts.rowid IN \
+             (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ?))",
+            [contacts.text(backend)],
+        ));
+    }
+    if messages.is_empty() {
+        return any;
+    }
+    // The conversations of the newest matches are known. Of the others, only
+    // messages outside the span read (older, or written since) can match:
+    // SQLite reads the matching messages' ids once (an ephemeral index), and
+    // only when a walked conversation has such a message. The walk's
+    // conversations are the recently active ones, whose messages are mostly the
+    // newest: a common word's page is then found without reading its whole list
+    // of rows, which takes longer than all the rest of the search (13.7 ms for a
+    // word in 164,000 of a million messages, against 0.9 ms for the first look).
+    // Asking the index per message instead costs ~80 µs a message.
+    // The known conversations go as one JSON array of their ids in hex (SQLite
+    // stores a uuid as its 16 bytes): the statement's text stays the same, so
+    // SQLite prepares it once, instead of a placeholder for each.
+    let (low, high) = newest.span.unwrap_or((i64::MAX, i64::MIN));
+    let known: Vec<String> = newest.ids.iter().map(|id| id.simple().to_string()).collect();
+    let known = serde_json::to_string(&known).unwrap_or_else(|_| "[]".to_owned());
+    any.add(Expr::cust_with_values("conversations.id IN (SELECT unhex(value) FROM json_each(?))", [known])).add(
+        Expr::cust_with_values(
+            "EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id \
+             AND (m.rowid < ? OR m.rowid > ?) AND m.rowid IN \
+             (SELECT rowid FROM messages_search WHERE messages_search MATCH ?))",
+            [low.into(), high.into(), sea_orm::Value::from(messages.text(backend))],
+        ),
+    )
 }
 
 /// Conversations matching every word, as a condition on `conversations`.
@@ -119,12 +234,14 @@ fn conversation_matches(backend: DbBackend, words: &[&str]) -> SimpleExpr {
 /// found nowhere (256 ms to find nothing in 20,000 messages, against 0.04 ms
 /// through the index).
 pub async fn conversations_matching(db: &impl ConnectionTrait, words: &[&str]) -> Result<Condition, DbErr> {
-    if let Some(Found { conversations, contacts }) = found(db, words).await? {
-        return Ok(Condition::any()
+    let messages = pattern(db, Index::Messages, words).await?;
+    let contacts = pattern(db, Index::Contacts, words).await?;
+    match plan(db, &messages, &contacts).await? {
+        Plan::ById(Found { conversations, contacts }) => Ok(Condition::any()
             .add(conversations::Column::Id.is_in(conversations))
-            .add(conversations::Column::ContactId.is_in(contacts)));
+            .add(conversations::Column::ContactId.is_in(contacts))),
+        Plan::Walk(newest) => Ok(conversation_matches(db.get_database_backend(), &messages, &contacts, &newest)),
     }
-    Ok(Condition::all().add(conversation_matches(db.get_database_backend(), words)))
 }
 
 /// The conversations and contacts a search names, when the list reads them by
@@ -137,31 +254,51 @@ pub struct Found {
     pub contacts: Vec<Uuid>,
 }
 
-/// The conversations whose messages match and the contacts who match, if
-/// fewer than [`FEW`] of each do; `None` when the list should walk.
+/// The conversations whose messages hold every word and the contacts who do,
+/// if fewer than [`FEW`] of each do; `None` when the list should walk.
+pub async fn found(db: &impl ConnectionTrait, words: &[&str]) -> Result<Option<Found>, DbErr> {
+    let messages = pattern(db, Index::Messages, words).await?;
+    let contacts = pattern(db, Index::Contacts, words).await?;
+    Ok(match plan(db, &messages, &contacts).await? {
+        Plan::ById(found) => Some(found),
+        Plan::Walk(_) => None,
+    })
+}
+
+/// How the list finds a search's conversations.
+enum Plan {
+    /// By id: the indexes named every match.
+    ById(Found),
+    /// Walking the list in its order, asking each conversation; with the
+    /// newest matching messages the index was read for.
+    Walk(Look),
+}
+
+/// Whether the list reads the matches by id (fewer than [`FEW`] messages and
+/// contacts match) or walks.
 ///
 /// Messages are read at most [`FEW`] rows deep first. When that many match but
 /// in fewer than [`SPREAD`] conversations, the word is concentrated in long
 /// conversations: walking would ask nearly every conversation for nothing, so
 /// the index is read on, up to [`MANY`] rows, for all their conversations.
-pub async fn found(db: &impl ConnectionTrait, words: &[&str]) -> Result<Option<Found>, DbErr> {
-    let first = first_look(db, Index::Messages, words).await?;
+async fn plan(db: &impl ConnectionTrait, messages: &Pattern, contacts: &Pattern) -> Result<Plan, DbErr> {
+    let first = first_look(db, Index::Messages, messages).await?;
     let messages = if first.rows < FEW {
         first
     } else if first.ids.len() >= SPREAD {
-        return Ok(None);
+        return Ok(Plan::Walk(first));
     } else {
-        let deeper = look(db, Index::Messages, pattern(db.get_database_backend(), words), MANY).await?;
+        let deeper = look(db, Index::Messages, messages, MANY).await?;
         if deeper.rows >= MANY || deeper.ids.len() as u64 >= FEW {
-            return Ok(None);
+            return Ok(Plan::Walk(deeper));
         }
         deeper
     };
-    let contacts = first_look(db, Index::Contacts, words).await?;
+    let contacts = first_look(db, Index::Contacts, contacts).await?;
     if contacts.rows >= FEW {
-        return Ok(None);
+        return Ok(Plan::Walk(messages));
     }
-    Ok(Some(Found { conversations: messages.ids, contacts: contacts.ids }))
+    Ok(Plan::ById(Found { conversations: messages.ids, contacts: contacts.ids }))
 }
 
 /// A text index.
@@ -180,27 +317,31 @@ struct Look {
     /// Their ids, sorted, each once: conversations for messages, contacts for
     /// contacts.
     ids: Vec<Uuid>,
+    /// SQLite's messages, read newest first: the lowest rowid read and the
+    /// newest message's then. Every message between them that matches was read.
+    span: Option<(i64, i64)>,
 }
 
-/// The first [`FEW`] rows of `index` holding every word as a prefix. SQLite
-/// reads a whole word's list of rows as it goes (0.2 ms for the first 2,000 of
-/// 160,000 in a million messages), but merges a prefix's lists before it
-/// returns anything (28 ms for the same word): so it looks for the words whole
-/// first, and when they already fill [`FEW`] rows, so would their prefixes.
-async fn first_look(db: &impl ConnectionTrait, index: Index, words: &[&str]) -> Result<Look, DbErr> {
-    let backend = db.get_database_backend();
-    if backend == DbBackend::Sqlite {
-        let whole = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ");
-        let found = look(db, index, whole, FEW).await?;
+/// The first [`FEW`] rows of `index` matching `pattern`. A prefix left in a
+/// SQLite pattern is merged whole before the first row (see [`pattern`]): so
+/// its words are looked for whole first, and when they already fill [`FEW`]
+/// rows, so would their prefixes.
+async fn first_look(db: &impl ConnectionTrait, index: Index, pattern: &Pattern) -> Result<Look, DbErr> {
+    if pattern.is_empty() {
+        return Ok(Look { rows: 0, ids: Vec::new(), span: None });
+    }
+    if db.get_database_backend() == DbBackend::Sqlite && pattern.has_prefix() {
+        let found = look(db, index, &pattern.whole(), FEW).await?;
         if found.rows >= FEW {
-            return Ok(found);
+            // Its conversations match, but the prefixes' other words were not read.
+            return Ok(Look { span: None, ..found });
         }
     }
-    look(db, index, pattern(backend, words), FEW).await
+    look(db, index, pattern, FEW).await
 }
 
 /// At most `limit` rows of `index` matching `pattern`.
-async fn look(db: &impl ConnectionTrait, index: Index, pattern: String, limit: u64) -> Result<Look, DbErr> {
+async fn look(db: &impl ConnectionTrait, index: Index, pattern: &Pattern, limit: u64) -> Result<Look, DbErr> {
     let backend = db.get_database_backend();
     let sql = match (backend, index) {
         (DbBackend::Postgres, Index::Messages) => {
@@ -212,21 +353,30 @@ async fn look(db: &impl ConnectionTrait, index: Index, pattern: String, limit: u
              || ' ' || coalesce(contacts.email, '') || ' ' || coalesce(contacts.phone, '')) \
              @@ natter_search_query($1) LIMIT $2"
         }
+        // Newest first: the walk then knows which messages it need not ask again.
         (_, Index::Messages) => {
-            "SELECT m.conversation_id FROM messages m WHERE m.rowid IN \
-             (SELECT rowid FROM messages_search WHERE messages_search MATCH ? LIMIT ?)"
+            "SELECT m.conversation_id, m.rowid, (SELECT max(rowid) FROM messages) FROM messages m WHERE m.rowid IN \
+             (SELECT rowid FROM messages_search WHERE messages_search MATCH ? ORDER BY rowid DESC LIMIT ?)"
         }
         (_, Index::Contacts) => {
             "SELECT contacts.id FROM contacts WHERE contacts.rowid IN \
              (SELECT rowid FROM contacts_search WHERE contacts_search MATCH ? LIMIT ?)"
         }
     };
-    let values = [pattern.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
+    let values = [pattern.text(backend).into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
     let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
     let mut ids: Vec<Uuid> = rows.iter().map(|r| r.try_get_by_index(0)).collect::<Result<_, _>>()?;
     ids.sort_unstable();
     ids.dedup();
-    Ok(Look { rows: rows.len() as u64, ids })
+    let span = match (backend, index) {
+        (DbBackend::Sqlite, Index::Messages) => {
+            let rowids: Vec<i64> = rows.iter().map(|r| r.try_get_by_index(1)).collect::<Result<_, _>>()?;
+            let newest = rows.first().map(|r| r.try_get_by_index::<i64>(2)).transpose()?;
+            rowids.iter().min().copied().zip(newest)
+        }
+        _ => None,
+    };
+    Ok(Look { rows: rows.len() as u64, ids, span })
 }
 
 #[cfg(test)]
@@ -242,8 +392,22 @@ mod tests {
     }
 
     #[test]
-    fn every_word_is_a_prefix_on_both_databases() {
-        assert_eq!(pattern(DbBackend::Postgres, &["zoë", "10"]), "zoë 10");
-        assert_eq!(pattern(DbBackend::Sqlite, &["zoë", "10"]), "\"zoë\"* \"10\"*");
+    fn a_pattern_is_written_for_each_database() {
+        let pattern = Pattern(vec![
+            Term::Prefix("zoë".into()),
+            Term::Words(vec!["10".into()]),
+            Term::Words(vec!["late".into(), "later".into()]),
+        ]);
+        assert_eq!(pattern.text(DbBackend::Postgres), "zoë 10 late later");
+        assert_eq!(pattern.text(DbBackend::Sqlite), "\"zoë\"* \"10\" (\"late\" OR \"later\")");
+        assert_eq!(Pattern::prefixes(&["zoë", "10"]).text(DbBackend::Sqlite), "\"zoë\"* \"10\"*");
+        assert!(pattern.has_prefix() && !pattern.whole().has_prefix());
+        assert_eq!(pattern.whole().text(DbBackend::Sqlite), "\"zoë\" \"10\" (\"late\" OR \"later\")");
+    }
+
+    #[test]
+    fn a_word_that_starts_no_word_matches_nothing() {
+        assert!(Pattern(vec![Term::Words(vec!["late".into()]), Term::Words(Vec::new())]).is_empty());
+        assert!(!Pattern::prefixes(&["late"]).is_empty());
     }
 }

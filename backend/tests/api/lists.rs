@@ -17,15 +17,20 @@ on_both_databases!(
 );
 
 async fn all_pages(app: &TestApp, query: &str) -> Vec<Conversation> {
+    pages_of(app, query, 2).await
+}
+
+/// Every conversation the list gives for `query`, `limit` a page.
+async fn pages_of(app: &TestApp, query: &str, limit: usize) -> Vec<Conversation> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
         let path = match &cursor {
-            Some(c) => format!("/api/v1/conversations?{query}&limit=2&cursor={c}"),
-            None => format!("/api/v1/conversations?{query}&limit=2"),
+            Some(c) => format!("/api/v1/conversations?{query}&limit={limit}&cursor={c}"),
+            None => format!("/api/v1/conversations?{query}&limit={limit}"),
         };
         let page: Page<Conversation> = app.get(&path, app.admin_token()).await.json(200);
-        assert!(page.items.len() <= 2);
+        assert!(page.items.len() <= limit);
         items.extend(page.items);
         match page.next_cursor {
             Some(next) => cursor = Some(next),
@@ -92,6 +97,18 @@ async fn conversation_pages_filters_and_search(app: TestApp) {
     for q in ["ancion", "cancion zzz"] {
         assert!(all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await.is_empty(), "q={q}");
     }
+    // A word finds every word it starts, whether it starts a few (asked as those words) or more
+    // than sixteen (asked as a prefix).
+    let twenty: Vec<String> = (0..20).map(|i| format!("pre{i}x")).collect();
+    let many = app.visitor_says(&app.new_visitor().await, &twenty.join(" ")).await;
+    let prepaid = app.visitor_says(&app.new_visitor().await, "Prepaid, PREPARED").await;
+    for (q, expected) in
+        [("pre", vec![prepaid, many]), ("pre1", vec![many]), ("PRE19X", vec![many]), ("prepa", vec![prepaid])]
+    {
+        let found = all_pages(&app, &format!("filter=all&q={}", urlencode(q))).await;
+        assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), expected, "q={q}");
+    }
+    assert!(all_pages(&app, "filter=all&q=pre20").await.is_empty());
     // Letters that PostgreSQL's unaccent turns into punctuation ("ŉ" → "'n", "⑴" → "(1)", "ː" → ":")
     // are words like any other, not query syntax.
     let odd = app.visitor_says(&app.new_visitor().await, "Pregunta ⑴ sobre ŉ").await;
@@ -181,6 +198,9 @@ async fn a_word_in_thousands_of_contacts_is_found_too(app: TestApp) {
     assert_eq!(search::found(app.state.db.conn(), &["visitor"]).await.expect("searched"), None, "contacts walk");
     // A word in a message of every conversation: the conversation list walks.
     let conversations = backend::entities::conversations::Entity::find().all(app.state.db.conn()).await.expect("read");
+    // One more conversation holds the word only in a message older than all of those, and is the
+    // latest active: the walk's first, though not among the newest matches the index was read for.
+    let early = app.visitor_says(&app.new_visitor().await, "Everywhere, first of all").await;
     let now = backend::clock::millis(backend::clock::Clock::now(&app.clock));
     let sends = conversations.iter().map(|c| {
         let target = backend::db::posts::PostTarget::Conversation(shared::ConversationId(c.id));
@@ -190,11 +210,18 @@ async fn a_word_in_thousands_of_contacts_is_found_too(app: TestApp) {
     for posted in futures_util::future::join_all(sends).await {
         posted.expect("stored");
     }
+    app.clock.advance(chrono::Duration::seconds(1));
+    app.agent_says(app.admin_token(), early, PostKind::Reply, "Hello again").await;
     assert_eq!(search::found(app.state.db.conn(), &["everywhere"]).await.expect("searched"), None, "messages walk");
     let page: Page<Conversation> =
         app.get("/api/v1/conversations?filter=all&q=everywhere&limit=200", app.admin_token()).await.json(200);
     assert_eq!(page.items.len(), 200);
+    assert_eq!(page.items[0].id, early);
     assert!(page.items.windows(2).all(|w| w[0].last_activity_at >= w[1].last_activity_at));
+    // Every page, each conversation once: the 2,100 and the early one.
+    let everywhere = pages_of(&app, "filter=all&q=everywhere", 200).await;
+    assert_eq!(everywhere.len(), 2_101);
+    assert_eq!(everywhere.iter().map(|c| c.id).collect::<HashSet<_>>().len(), 2_101);
 }
 
 fn urlencode(s: &str) -> String {
