@@ -176,6 +176,10 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
             .to_owned();
         select = select.filter(conversations::Column::Id.in_subquery(carrying));
     }
+    if let Some(cursor) = query.cursor.as_deref() {
+        let (at, id) = parse_cursor(cursor)?;
+        select = select.filter(before(at, id));
+    }
     if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         if q.chars().count() > 200 {
             return Err(ApiError::invalid("q is longer than 200 characters"));
@@ -184,21 +188,74 @@ pub async fn list(state: &AppState, me: &CurrentAgent, query: ListQuery) -> ApiR
         if words.is_empty() {
             return Ok(Page { items: Vec::new(), next_cursor: None });
         }
+        if let Some(walk) = super::search::walk_first(db, &words).await? {
+            // The walk asks conversations up to the WALK_FIRST-th of the list at most.
+            let last = select
+                .clone()
+                .select_only()
+                .column(conversations::Column::LastActivityAt)
+                .column(conversations::Column::Id)
+                .order_by_desc(conversations::Column::LastActivityAt)
+                .order_by_desc(conversations::Column::Id)
+                .offset(super::search::WALK_FIRST - 1)
+                .limit(1)
+                .into_tuple::<(i64, Uuid)>()
+                .one(db)
+                .await?;
+            let mut bounded = select.clone().filter(walk);
+            if let Some((at, id)) = last {
+                // As one row comparison: the index on (last_activity_at, id) is
+                // then walked in order. Written out as `>` or `=` and `>=`, the
+                // planner reads all of them, asks each, and sorts.
+                use sea_orm::sea_query::{Expr, ExprTrait};
+                let listed = Expr::tuple([
+                    Expr::col((conversations::Entity, conversations::Column::LastActivityAt)),
+                    Expr::col((conversations::Entity, conversations::Column::Id)),
+                ]);
+                bounded = bounded.filter(listed.gte(Expr::tuple([Expr::val(at), Expr::val(id)])));
+            }
+            let rows = page_rows(db, bounded, limit).await?;
+            // A full page, or every conversation of the list asked: the answer.
+            if rows.len() as u64 > limit || last.is_none() {
+                return page(state, me, rows, limit).await;
+            }
+        }
         select = select.filter(super::search::conversations_matching(db, &words).await?);
     }
-    if let Some(cursor) = query.cursor.as_deref() {
-        let (at, id) = parse_cursor(cursor)?;
-        select = select.filter(Condition::any().add(conversations::Column::LastActivityAt.lt(at)).add(
-            Condition::all().add(conversations::Column::LastActivityAt.eq(at)).add(conversations::Column::Id.lt(id)),
-        ));
-    }
-    let mut rows = select
+    let rows = page_rows(db, select, limit).await?;
+    page(state, me, rows, limit).await
+}
+
+/// Conversations listed after the one at (`at`, `id`) in the list's order.
+fn before(at: i64, id: Uuid) -> Condition {
+    Condition::any()
+        .add(conversations::Column::LastActivityAt.lt(at))
+        .add(Condition::all().add(conversations::Column::LastActivityAt.eq(at)).add(conversations::Column::Id.lt(id)))
+}
+
+/// The first `limit` + 1 rows of `select` in the list's order: the page and
+/// whether more follow.
+async fn page_rows(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<conversations::Entity>,
+    limit: u64,
+) -> ApiResult<Vec<ConversationRow>> {
+    Ok(select
         .order_by_desc(conversations::Column::LastActivityAt)
         .order_by_desc(conversations::Column::Id)
         .limit(limit + 1)
         .into_model::<ConversationRow>()
         .all(db)
-        .await?;
+        .await?)
+}
+
+/// A page of `limit` conversations from `rows` (one more when more follow).
+async fn page(
+    state: &AppState,
+    me: &CurrentAgent,
+    mut rows: Vec<ConversationRow>,
+    limit: u64,
+) -> ApiResult<Page<Conversation>> {
     let more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next_cursor = if more { rows.last().map(|r| format!("{}_{}", r.last_activity_at, r.id)) } else { None };
