@@ -174,12 +174,20 @@ fn conversation_matches(backend: DbBackend, messages: &Pattern, contacts: &Patte
         // word in 33,000 of 200,000 messages, against 5 ms this way, which does
         // not grow with the inbox). Both patterns are the words themselves, so
         // `$1` (one value) serves both.
+        //
+        // A message's words are computed again for each message asked (its
+        // `natter_search_words`: ~7 µs, mostly the cutting into words), so a
+        // cheaper necessary condition comes first: the message, lower-cased
+        // without accents, holds each word of ASCII letters and digits (`$2`;
+        // such a word is its own query word). 13 ms against 3.2 for a page of
+        // two common words in a million messages.
         let sql = "(EXISTS (SELECT 1 FROM contacts WHERE contacts.id = conversations.contact_id AND \
              natter_search_words(coalesce(contacts.name, '') || ' ' || coalesce(contacts.email, '') || ' ' || \
              coalesce(contacts.phone, '')) @@ natter_search_query($1) OFFSET 0) \
              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND \
+             lower(public.unaccent('public.unaccent'::regdictionary, m.body)) LIKE ALL (string_to_array($2, ' ')) AND \
              natter_search_words(m.body) @@ natter_search_query($1) OFFSET 0))";
-        return Condition::all().add(Expr::cust_with_values(sql, [messages.text(backend)]));
+        return Condition::all().add(Expr::cust_with_values(sql, [messages.text(backend), held(messages)]));
     }
     // SQLite, asked of each conversation the list walks, in its order, until the
     // page is full. An index that can't match is left out.
@@ -217,6 +225,18 @@ fn conversation_matches(backend: DbBackend, messages: &Pattern, contacts: &Patte
             [low.into(), high.into(), sea_orm::Value::from(messages.text(backend))],
         ),
     )
+}
+
+/// PostgreSQL: `LIKE` patterns, space-separated, that a message lower-cased
+/// without accents matches when it holds every word: each word of ASCII letters
+/// and digits, anywhere (`%` alone when there is none).
+fn held(pattern: &Pattern) -> String {
+    let ascii = pattern.0.iter().filter_map(|t| match t {
+        Term::Prefix(w) if w.is_ascii() => Some(format!("%{}%", w.to_ascii_lowercase())),
+        _ => None,
+    });
+    let held: Vec<String> = ascii.collect();
+    if held.is_empty() { "%".to_owned() } else { held.join(" ") }
 }
 
 /// Conversations matching every word, as a condition on `conversations`.
@@ -459,6 +479,12 @@ mod tests {
         assert_eq!(Pattern::prefixes(&["zoë", "10"]).text(DbBackend::Sqlite), "\"zoë\"* \"10\"*");
         assert!(pattern.has_prefix() && !pattern.whole().has_prefix());
         assert_eq!(pattern.whole().text(DbBackend::Sqlite), "\"zoë\" \"10\" (\"late\" OR \"later\")");
+    }
+
+    #[test]
+    fn a_message_holds_each_ascii_word_it_matches() {
+        assert_eq!(held(&Pattern::prefixes(&["Late", "canción", "PACK2"])), "%late% %pack2%");
+        assert_eq!(held(&Pattern::prefixes(&["canción"])), "%");
     }
 
     #[test]

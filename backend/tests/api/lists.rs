@@ -198,9 +198,10 @@ async fn a_word_in_thousands_of_contacts_is_found_too(app: TestApp) {
     assert_eq!(search::found(app.state.db.conn(), &["visitor"]).await.expect("searched"), None, "contacts walk");
     // A word in a message of every conversation: the conversation list walks.
     let conversations = backend::entities::conversations::Entity::find().all(app.state.db.conn()).await.expect("read");
-    // One more conversation holds the word only in a message older than all of those, and is the
-    // latest active: the walk's first, though not among the newest matches the index was read for.
-    let early = app.visitor_says(&app.new_visitor().await, "Everywhere, first of all").await;
+    // One more conversation holds the word only in a message older than all of those (in capitals,
+    // with an accent), and is the latest active: the walk's first, though not among the newest
+    // matches the index was read for.
+    let early = app.visitor_says(&app.new_visitor().await, "ÉVERYWHERE, first of all").await;
     let now = backend::clock::millis(backend::clock::Clock::now(&app.clock));
     let sends = conversations.iter().map(|c| {
         let target = backend::db::posts::PostTarget::Conversation(shared::ConversationId(c.id));
@@ -226,7 +227,7 @@ async fn a_word_in_thousands_of_contacts_is_found_too(app: TestApp) {
         assert!(search::walk_first(db, rare).await.expect("estimated").is_none(), "{rare:?}");
     }
     let page: Page<Conversation> =
-        app.get("/api/v1/conversations?filter=all&q=everywhere&limit=200", app.admin_token()).await.json(200);
+        app.get("/api/v1/conversations?filter=all&q=EVERYWHERE&limit=200", app.admin_token()).await.json(200);
     assert_eq!(page.items.len(), 200);
     assert_eq!(page.items[0].id, early);
     assert!(page.items.windows(2).all(|w| w[0].last_activity_at >= w[1].last_activity_at));
