@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The big inbox: `natter seed` (BIG_CONVERSATIONS conversations, BIG_MESSAGES messages), then the
 # conversation list and search through the REST API, one request at a time over one keep-alive
-# connection, the server pinned to CPU 0 and the client to CPU 1; p50/p99 of REQUESTS each.
+# connection, the server pinned to CPU 0 and the client to CPU 1; p50/p99 of REQUESTS each, after
+# BIG_WARMUP untimed ones.
 # On SQLite, and on PostgreSQL when PG_ADMIN answers. Prints one line per measure.
 #
-# Env (defaults): BIG_CONVERSATIONS=100000 BIG_MESSAGES=1000000 REQUESTS=200
+# Env (defaults): BIG_CONVERSATIONS=100000 BIG_MESSAGES=1000000 REQUESTS=200 BIG_WARMUP=50
 #   PG_ADMIN=postgres://postgres@127.0.0.1:5432/test NATTER=target/release/natter
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ ROOT=$PWD
 CONVERSATIONS=${BIG_CONVERSATIONS:-100000}
 MESSAGES=${BIG_MESSAGES:-1000000}
 REQUESTS=${REQUESTS:-200}
+BIG_WARMUP=${BIG_WARMUP:-50}
 PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/test}
 NATTER=${NATTER:-${CARGO_TARGET_DIR:-$ROOT/target}/release/natter}
 export NATTER_ADMIN_EMAIL=admin@natter.test NATTER_ADMIN_PASSWORD='correct horse battery'
@@ -39,9 +41,9 @@ measure() { # KIND [DATABASE_URL]
         taskset -c 0 "$NATTER" >"$DATA/server.log" 2>&1 &
     PID=$!
     for _ in $(seq 1 600); do curl -sf -o /dev/null http://127.0.0.1:18306/readyz && break; sleep 0.1; done
-    taskset -c 1 python3 - "$kind" "$REQUESTS" <<'EOF'
+    taskset -c 1 python3 - "$kind" "$REQUESTS" "$BIG_WARMUP" <<'EOF'
 import http.client, json, os, sys, time
-kind, n = sys.argv[1], int(sys.argv[2])
+kind, n, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 c = http.client.HTTPConnection("127.0.0.1", 18306)
 def call(method, path, body=None, token=None):
     headers = {"content-type": "application/json"}
@@ -57,6 +59,9 @@ _, login = call("POST", "/api/v1/auth/login",
                 {"email": os.environ["NATTER_ADMIN_EMAIL"], "password": os.environ["NATTER_ADMIN_PASSWORD"]})
 token = login["access_token"]
 def run(label, paths):
+    # Warm-up, untimed: each pooled connection's first statements are prepared and its cache filled.
+    for i in range(warmup):
+        call("GET", paths[i % len(paths)], token=token)
     times, hits = [], 0
     for i in range(n):
         ms, page = call("GET", paths[i % len(paths)], token=token)
